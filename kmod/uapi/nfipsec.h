@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * nfipsec: the generic netlink interface of the nfipsec IPsec data plane.
+ *
+ * This header is the one description of the API; the module and nfipsecctl
+ * both use it, and a key negotiator may copy it.
+ *
+ * Family, version and groups
+ * --------------------------
+ * Generic netlink family NFIPSEC_GENL_NAME ("nfipsec"), version
+ * NFIPSEC_GENL_VERSION. Every request is answered in the network namespace
+ * of the requesting socket. Events go to the multicast group
+ * NFIPSEC_GENL_MCGRP_EVENTS ("events").
+ *
+ * Permissions
+ * -----------
+ * Every command that changes state, and every read that may return key
+ * material (NFIPSEC_REQ_F_KEYS), needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace; without it the request fails with EPERM.
+ * NFIPSEC_CMD_GET_VERSION and listings without keys are open to everyone.
+ *
+ * Errors
+ * ------
+ * A refused request returns a negative errno in the netlink ACK together
+ * with an extended ACK message (NLMSGERR_ATTR_MSG) saying what was wrong
+ * and, where it applies, the offending attribute (NLMSGERR_ATTR_OFFS).
+ * Unknown attributes are refused (strict validation). Typical values:
+ *   EINVAL     an attribute is malformed, out of range, or inconsistent
+ *   ENOENT     the SA or policy named does not exist
+ *   EEXIST     an SA with the same (SPI, destination, protocol), or a
+ *              policy with the same direction, priority and selector exists
+ *   ENOPROTOOPT  the kernel's crypto API has no such algorithm
+ *   EPERM      the caller lacks CAP_NET_ADMIN
+ *   ENOMEM     out of memory
+ *
+ * Commands
+ * --------
+ * NFIPSEC_CMD_GET_VERSION (do)
+ *   Request: nothing. Reply: NFIPSEC_A_VERSION (string, the module
+ *   version) and NFIPSEC_A_ALGS, a nest of NFIPSEC_A_ALG nests, one for
+ *   each algorithm the module knows: NFIPSEC_ALG_A_NAME (crypto API name),
+ *   NFIPSEC_ALG_A_TYPE (enum nfipsec_alg_type), NFIPSEC_ALG_A_AVAILABLE
+ *   (u8, 1 if the running kernel's crypto API could instantiate it) and
+ *   NFIPSEC_ALG_A_DRIVER (string, the driver that would be used).
+ *
+ * NFIPSEC_CMD_SA_ADD, NFIPSEC_CMD_SA_UPDATE (do)
+ *   Request: NFIPSEC_A_SA, a nest of enum nfipsec_sa_attrs. Required: SPI,
+ *   PROTO, FAMILY, SRC, DST, MODE and the algorithms: for ESP either AEAD,
+ *   or ENC with AUTH (AUTH may be left out only with a non-NULL ENC, which
+ *   is refused unless NFIPSEC_SA_F_NOAUTH is set: confidentiality without
+ *   integrity is unsafe); for AH, AUTH alone. Optional: REQID (default 0),
+ *   REPLAY_WINDOW in packets (0 to NFIPSEC_REPLAY_MAX; default 32; 0 turns
+ *   replay checking off), FLAGS, SEQ_OUT and SEQ_IN (starting sequence
+ *   numbers, 64 bit; the high half only with ESN), SEL (inner traffic
+ *   selector; default: any), LIFETIME_SOFT and LIFETIME_HARD (0 in a
+ *   field means no limit), ENCAP (ESP in UDP), DF (enum nfipsec_df),
+ *   IFINDEX (the nfipsec link whose traffic this SA carries; 0: none).
+ *   UPDATE changes an existing SA in place (lifetimes, ENCAP, endpoints),
+ *   keeping its sequence and replay state.
+ *
+ * NFIPSEC_CMD_SA_DEL, NFIPSEC_CMD_SA_GET (do)
+ *   Request: NFIPSEC_A_SA with SPI, PROTO, FAMILY and DST. GET replies with
+ *   one NFIPSEC_A_SA nest as in a dump.
+ *
+ * NFIPSEC_CMD_SA_GET (dump)
+ *   One message per SA, each with NFIPSEC_A_SA holding every attribute
+ *   above plus CUR (usage) and STATS (per-SA counters). Keys are left out
+ *   unless NFIPSEC_A_REQ_FLAGS carries NFIPSEC_REQ_F_KEYS (CAP_NET_ADMIN).
+ *   Large tables are split across as many messages as needed.
+ *
+ * NFIPSEC_CMD_SA_FLUSH (do)
+ *   Deletes every SA; NFIPSEC_A_SA with PROTO only restricts it to one
+ *   protocol.
+ *
+ * NFIPSEC_CMD_POLICY_ADD, NFIPSEC_CMD_POLICY_UPDATE (do)
+ *   Request: NFIPSEC_A_POLICY, a nest of enum nfipsec_policy_attrs.
+ *   Required: DIR, SEL (its FAMILY at least). Optional: PRIORITY (lower
+ *   wins; default 0), ACTION (default protect), TMPLS (required for
+ *   protect: a nest of up to NFIPSEC_MAX_TMPLS NFIPSEC_POLICY_A_TMPL nests,
+ *   innermost transform first, as ip xfrm lists them). The reply to ADD
+ *   carries the policy's INDEX. UPDATE replaces the action and templates
+ *   of the policy with the same direction, priority and selector.
+ *
+ * NFIPSEC_CMD_POLICY_DEL, NFIPSEC_CMD_POLICY_GET (do and dump),
+ * NFIPSEC_CMD_POLICY_FLUSH
+ *   DEL and GET name a policy by INDEX, or by DIR, PRIORITY and SEL.
+ *   FLUSH removes every policy (or those of DIR if given).
+ *
+ * NFIPSEC_CMD_STATS_GET (do)
+ *   Reply: NFIPSEC_A_STATS, a nest with one u64 per enum nfipsec_drop
+ *   reason (the attribute type is the reason) and NFIPSEC_A_COUNTERS with
+ *   the global packet counters (enum nfipsec_counter).
+ * NFIPSEC_CMD_STATS_RESET (do)
+ *   Sets the global counters, and those of every SA, back to zero.
+ *
+ * Events (multicast group "events")
+ * ---------------------------------
+ * NFIPSEC_CMD_EV_ACQUIRE     a packet matched a protect policy for which
+ *                            no SA exists: NFIPSEC_A_POLICY (INDEX, DIR),
+ *                            NFIPSEC_A_TMPL (the template), NFIPSEC_A_SEL
+ *                            (the packet's selector).
+ * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
+ *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
+ *                            1 hard; a hard expire deletes the SA).
+ * NFIPSEC_CMD_EV_SA_DEL      an SA was removed.
+ * NFIPSEC_CMD_EV_SEQ_EXHAUSTED  an outbound SA used its last sequence number.
+ */
+#ifndef _UAPI_LINUX_NFIPSEC_H
+#define _UAPI_LINUX_NFIPSEC_H
+
+#include <linux/types.h>
+
+#define NFIPSEC_GENL_NAME		"nfipsec"
+#define NFIPSEC_GENL_VERSION		1
+#define NFIPSEC_GENL_MCGRP_EVENTS	"events"
+
+#define NFIPSEC_ALG_NAME_MAX		64	/* including the NUL */
+#define NFIPSEC_KEY_MAX			128	/* bytes */
+#define NFIPSEC_REPLAY_MAX		4096	/* packets */
+#define NFIPSEC_MAX_TMPLS		4
+
+enum nfipsec_cmd {
+	NFIPSEC_CMD_UNSPEC,
+	NFIPSEC_CMD_GET_VERSION,
+	NFIPSEC_CMD_SA_ADD,
+	NFIPSEC_CMD_SA_UPDATE,
+	NFIPSEC_CMD_SA_DEL,
+	NFIPSEC_CMD_SA_GET,
+	NFIPSEC_CMD_SA_FLUSH,
+	NFIPSEC_CMD_SA_ALLOCSPI,
+	NFIPSEC_CMD_POLICY_ADD,
+	NFIPSEC_CMD_POLICY_UPDATE,
+	NFIPSEC_CMD_POLICY_DEL,
+	NFIPSEC_CMD_POLICY_GET,
+	NFIPSEC_CMD_POLICY_FLUSH,
+	NFIPSEC_CMD_STATS_GET,
+	NFIPSEC_CMD_STATS_RESET,
+	NFIPSEC_CMD_EV_ACQUIRE,
+	NFIPSEC_CMD_EV_EXPIRE,
+	NFIPSEC_CMD_EV_SA_DEL,
+	NFIPSEC_CMD_EV_SEQ_EXHAUSTED,
+	__NFIPSEC_CMD_MAX
+};
+#define NFIPSEC_CMD_MAX (__NFIPSEC_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum nfipsec_attrs {
+	NFIPSEC_A_UNSPEC,
+	NFIPSEC_A_VERSION,	/* string */
+	NFIPSEC_A_ALGS,		/* nest of NFIPSEC_A_ALG */
+	NFIPSEC_A_ALG,		/* nest of enum nfipsec_alg_attrs */
+	NFIPSEC_A_SA,		/* nest of enum nfipsec_sa_attrs */
+	NFIPSEC_A_POLICY,	/* nest of enum nfipsec_policy_attrs */
+	NFIPSEC_A_TMPL,		/* nest of enum nfipsec_tmpl_attrs */
+	NFIPSEC_A_SEL,		/* nest of enum nfipsec_sel_attrs */
+	NFIPSEC_A_STATS,	/* nest: u64 per enum nfipsec_drop */
+	NFIPSEC_A_COUNTERS,	/* nest: u64 per enum nfipsec_counter */
+	NFIPSEC_A_REQ_FLAGS,	/* u32, NFIPSEC_REQ_F_* */
+	NFIPSEC_A_HARD,		/* u8, in EXPIRE events */
+	NFIPSEC_A_PAD,
+	__NFIPSEC_A_MAX
+};
+#define NFIPSEC_A_MAX (__NFIPSEC_A_MAX - 1)
+
+#define NFIPSEC_REQ_F_KEYS	(1U << 0)	/* dumps include key material */
+
+enum nfipsec_alg_type {
+	NFIPSEC_ALG_AEAD = 1,	/* ESP combined mode */
+	NFIPSEC_ALG_ENC,	/* ESP cipher */
+	NFIPSEC_ALG_AUTH,	/* integrity (ESP or AH) */
+};
+
+enum nfipsec_alg_attrs {
+	NFIPSEC_ALG_A_UNSPEC,
+	NFIPSEC_ALG_A_NAME,		/* string, crypto API name */
+	NFIPSEC_ALG_A_TYPE,		/* u8, enum nfipsec_alg_type */
+	NFIPSEC_ALG_A_AVAILABLE,	/* u8, reply only */
+	NFIPSEC_ALG_A_DRIVER,		/* string, reply only */
+	NFIPSEC_ALG_A_KEY,		/* binary, the key (and salt/nonce) */
+	NFIPSEC_ALG_A_ICV_BITS,		/* u32, AEAD ICV or AUTH truncation */
+	__NFIPSEC_ALG_A_MAX
+};
+#define NFIPSEC_ALG_A_MAX (__NFIPSEC_ALG_A_MAX - 1)
+
+enum nfipsec_mode {
+	NFIPSEC_MODE_TRANSPORT = 0,
+	NFIPSEC_MODE_TUNNEL = 1,
+};
+
+enum nfipsec_df {
+	NFIPSEC_DF_COPY = 0,	/* tunnel: copy DF from the inner header */
+	NFIPSEC_DF_SET,
+	NFIPSEC_DF_CLEAR,
+};
+
+#define NFIPSEC_SA_F_ESN	(1U << 0)	/* extended sequence numbers */
+#define NFIPSEC_SA_F_NOECN	(1U << 1)	/* tunnel: no ECN propagation */
+#define NFIPSEC_SA_F_DECAP_DSCP	(1U << 2)	/* tunnel: copy DSCP on decap */
+#define NFIPSEC_SA_F_NOAUTH	(1U << 3)	/* allow ESP without integrity */
+
+enum nfipsec_sa_attrs {
+	NFIPSEC_SA_A_UNSPEC,
+	NFIPSEC_SA_A_SPI,		/* be32, not 0 */
+	NFIPSEC_SA_A_PROTO,		/* u8, IPPROTO_ESP or IPPROTO_AH */
+	NFIPSEC_SA_A_MODE,		/* u8, enum nfipsec_mode */
+	NFIPSEC_SA_A_FAMILY,		/* u16, AF_INET or AF_INET6 (outer) */
+	NFIPSEC_SA_A_SRC,		/* binary, 4 or 16 bytes */
+	NFIPSEC_SA_A_DST,		/* binary, 4 or 16 bytes */
+	NFIPSEC_SA_A_REQID,		/* u32 */
+	NFIPSEC_SA_A_REPLAY_WINDOW,	/* u32, packets */
+	NFIPSEC_SA_A_FLAGS,		/* u32, NFIPSEC_SA_F_* */
+	NFIPSEC_SA_A_AEAD,		/* nest of enum nfipsec_alg_attrs */
+	NFIPSEC_SA_A_ENC,		/* nest of enum nfipsec_alg_attrs */
+	NFIPSEC_SA_A_AUTH,		/* nest of enum nfipsec_alg_attrs */
+	NFIPSEC_SA_A_SEQ_OUT,		/* u64, next outbound is this + 1 */
+	NFIPSEC_SA_A_SEQ_IN,		/* u64, highest inbound seen */
+	NFIPSEC_SA_A_SEL,		/* nest of enum nfipsec_sel_attrs */
+	NFIPSEC_SA_A_LIFETIME_SOFT,	/* nest of enum nfipsec_lft_attrs */
+	NFIPSEC_SA_A_LIFETIME_HARD,	/* nest of enum nfipsec_lft_attrs */
+	NFIPSEC_SA_A_CUR,		/* nest of enum nfipsec_lft_attrs, reply */
+	NFIPSEC_SA_A_STATS,		/* nest of enum nfipsec_sa_stats, reply */
+	NFIPSEC_SA_A_ENCAP,		/* nest of enum nfipsec_encap_attrs */
+	NFIPSEC_SA_A_DF,		/* u8, enum nfipsec_df */
+	NFIPSEC_SA_A_IFINDEX,		/* u32 */
+	NFIPSEC_SA_A_PAD,
+	__NFIPSEC_SA_A_MAX
+};
+#define NFIPSEC_SA_A_MAX (__NFIPSEC_SA_A_MAX - 1)
+
+/*
+ * A traffic selector. FAMILY is required; a missing prefix length means 0
+ * (any address); PROTO 0 means any protocol. Port ranges apply to TCP, UDP
+ * and SCTP (host byte order, inclusive; missing: 0-65535); TYPE and CODE to
+ * ICMP and ICMPv6 (missing: any).
+ */
+enum nfipsec_sel_attrs {
+	NFIPSEC_SEL_A_UNSPEC,
+	NFIPSEC_SEL_A_FAMILY,		/* u16 */
+	NFIPSEC_SEL_A_SRC,		/* binary, 4 or 16 bytes */
+	NFIPSEC_SEL_A_DST,		/* binary, 4 or 16 bytes */
+	NFIPSEC_SEL_A_SRC_PLEN,		/* u8 */
+	NFIPSEC_SEL_A_DST_PLEN,		/* u8 */
+	NFIPSEC_SEL_A_PROTO,		/* u8 */
+	NFIPSEC_SEL_A_SPORT_MIN,	/* u16 */
+	NFIPSEC_SEL_A_SPORT_MAX,	/* u16 */
+	NFIPSEC_SEL_A_DPORT_MIN,	/* u16 */
+	NFIPSEC_SEL_A_DPORT_MAX,	/* u16 */
+	NFIPSEC_SEL_A_TYPE,		/* u8 */
+	NFIPSEC_SEL_A_CODE,		/* u8 */
+	__NFIPSEC_SEL_A_MAX
+};
+#define NFIPSEC_SEL_A_MAX (__NFIPSEC_SEL_A_MAX - 1)
+
+/* Lifetime limits and current usage; 0 in a limit means none. */
+enum nfipsec_lft_attrs {
+	NFIPSEC_LFT_A_UNSPEC,
+	NFIPSEC_LFT_A_BYTES,		/* u64 */
+	NFIPSEC_LFT_A_PACKETS,		/* u64 */
+	NFIPSEC_LFT_A_ADD_SECS,		/* u64, seconds since add */
+	NFIPSEC_LFT_A_USE_SECS,		/* u64, seconds since first use */
+	NFIPSEC_LFT_A_PAD,
+	__NFIPSEC_LFT_A_MAX
+};
+#define NFIPSEC_LFT_A_MAX (__NFIPSEC_LFT_A_MAX - 1)
+
+enum nfipsec_encap_attrs {
+	NFIPSEC_ENCAP_A_UNSPEC,
+	NFIPSEC_ENCAP_A_TYPE,		/* u16, UDP_ENCAP_ESPINUDP (2) */
+	NFIPSEC_ENCAP_A_SPORT,		/* be16 */
+	NFIPSEC_ENCAP_A_DPORT,		/* be16 */
+	__NFIPSEC_ENCAP_A_MAX
+};
+#define NFIPSEC_ENCAP_A_MAX (__NFIPSEC_ENCAP_A_MAX - 1)
+
+enum nfipsec_sa_stats {
+	NFIPSEC_SA_STAT_UNSPEC,
+	NFIPSEC_SA_STAT_PACKETS_IN,	/* u64 */
+	NFIPSEC_SA_STAT_BYTES_IN,	/* u64, inner bytes */
+	NFIPSEC_SA_STAT_PACKETS_OUT,	/* u64 */
+	NFIPSEC_SA_STAT_BYTES_OUT,	/* u64 */
+	NFIPSEC_SA_STAT_REPLAY,		/* u64, replayed or too old */
+	NFIPSEC_SA_STAT_ICV_FAIL,	/* u64 */
+	NFIPSEC_SA_STAT_ERRORS,		/* u64, any other drop */
+	NFIPSEC_SA_STAT_PAD,
+	__NFIPSEC_SA_STAT_MAX
+};
+#define NFIPSEC_SA_STAT_MAX (__NFIPSEC_SA_STAT_MAX - 1)
+
+enum nfipsec_dir {
+	NFIPSEC_DIR_IN = 0,
+	NFIPSEC_DIR_OUT = 1,
+	NFIPSEC_DIR_FWD = 2,
+};
+
+enum nfipsec_action {
+	NFIPSEC_ACT_PROTECT = 0,
+	NFIPSEC_ACT_BYPASS = 1,
+	NFIPSEC_ACT_DISCARD = 2,
+};
+
+enum nfipsec_policy_attrs {
+	NFIPSEC_POLICY_A_UNSPEC,
+	NFIPSEC_POLICY_A_INDEX,		/* u32, assigned by the kernel */
+	NFIPSEC_POLICY_A_DIR,		/* u8, enum nfipsec_dir */
+	NFIPSEC_POLICY_A_PRIORITY,	/* u32, lower wins */
+	NFIPSEC_POLICY_A_ACTION,	/* u8, enum nfipsec_action */
+	NFIPSEC_POLICY_A_SEL,		/* nest of enum nfipsec_sel_attrs */
+	NFIPSEC_POLICY_A_TMPLS,		/* nest of NFIPSEC_POLICY_A_TMPL */
+	NFIPSEC_POLICY_A_TMPL,		/* nest of enum nfipsec_tmpl_attrs */
+	NFIPSEC_POLICY_A_STATS,		/* nest: u64 packets, u64 bytes */
+	NFIPSEC_POLICY_A_PAD,
+	__NFIPSEC_POLICY_A_MAX
+};
+#define NFIPSEC_POLICY_A_MAX (__NFIPSEC_POLICY_A_MAX - 1)
+
+/*
+ * A template says which SA protects the traffic: PROTO and MODE required;
+ * tunnel mode needs FAMILY, SRC and DST (the outer endpoints); transport
+ * mode takes the packet's own addresses. REQID 0 matches any SA; SPI 0
+ * any SPI.
+ */
+enum nfipsec_tmpl_attrs {
+	NFIPSEC_TMPL_A_UNSPEC,
+	NFIPSEC_TMPL_A_PROTO,		/* u8 */
+	NFIPSEC_TMPL_A_MODE,		/* u8, enum nfipsec_mode */
+	NFIPSEC_TMPL_A_FAMILY,		/* u16 */
+	NFIPSEC_TMPL_A_SRC,		/* binary, 4 or 16 bytes */
+	NFIPSEC_TMPL_A_DST,		/* binary, 4 or 16 bytes */
+	NFIPSEC_TMPL_A_REQID,		/* u32 */
+	NFIPSEC_TMPL_A_SPI,		/* be32 */
+	__NFIPSEC_TMPL_A_MAX
+};
+#define NFIPSEC_TMPL_A_MAX (__NFIPSEC_TMPL_A_MAX - 1)
+
+/* Why a packet was dropped: the attribute types of NFIPSEC_A_STATS. */
+enum nfipsec_drop {
+	NFIPSEC_DROP_UNSPEC,
+	NFIPSEC_DROP_NO_SA,		/* inbound: unknown SPI */
+	NFIPSEC_DROP_NO_OUT_SA,		/* outbound: protect, no usable SA */
+	NFIPSEC_DROP_POLICY_DISCARD,	/* a discard policy matched */
+	NFIPSEC_DROP_CLEARTEXT,		/* cleartext matched an in protect */
+	NFIPSEC_DROP_ICV,		/* integrity check failed */
+	NFIPSEC_DROP_REPLAY,		/* replayed or outside the window */
+	NFIPSEC_DROP_BAD_PADDING,	/* ESP padding or pad length wrong */
+	NFIPSEC_DROP_BAD_NEXTHDR,	/* inner protocol not as the mode says */
+	NFIPSEC_DROP_MALFORMED,		/* truncated or inconsistent header */
+	NFIPSEC_DROP_SELECTOR,		/* inner packet outside SA selector */
+	NFIPSEC_DROP_POLICY_MISMATCH,	/* decapsulated, but no policy fits */
+	NFIPSEC_DROP_SEQ_OVERFLOW,	/* outbound SA exhausted its numbers */
+	NFIPSEC_DROP_EXPIRED,		/* SA past its hard lifetime */
+	NFIPSEC_DROP_NOMEM,		/* allocation failed */
+	NFIPSEC_DROP_CRYPTO,		/* crypto API error other than ICV */
+	NFIPSEC_DROP_MTU,		/* too big with DF set: ICMP sent */
+	NFIPSEC_DROP_ROUTE,		/* no route to the tunnel peer */
+	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
+	__NFIPSEC_DROP_MAX
+};
+#define NFIPSEC_DROP_MAX (__NFIPSEC_DROP_MAX - 1)
+
+/* Global packet counters: the attribute types of NFIPSEC_A_COUNTERS. */
+enum nfipsec_counter {
+	NFIPSEC_CNT_UNSPEC,
+	NFIPSEC_CNT_IN_PACKETS,		/* decapsulated and accepted */
+	NFIPSEC_CNT_OUT_PACKETS,	/* encapsulated and sent */
+	NFIPSEC_CNT_BYPASS,		/* passed by a bypass policy */
+	NFIPSEC_CNT_PAD,
+	__NFIPSEC_CNT_MAX
+};
+#define NFIPSEC_CNT_MAX (__NFIPSEC_CNT_MAX - 1)
+
+#endif /* _UAPI_LINUX_NFIPSEC_H */
