@@ -46,10 +46,16 @@ modules:
 deps:
 	scripts/deps
 
-test: all
+# On a fresh machine these install what they need first.
+test:
+	@scripts/deps --check || scripts/deps
+	$(MAKE) all
 	tests/run
 
 test-debug:
+	@scripts/deps --check || scripts/deps
+	scripts/build-debug-kernel
+	$(MAKE) ctl
 	NFIPSEC_KERNELS=debug tests/run
 
 check: checkpatch sparse
@@ -61,10 +67,12 @@ sparse:
 	scripts/check sparse
 
 demo:
-	scripts/demo
+	@if [ -x scripts/demo ]; then scripts/demo; else \
+		echo "make demo: the seed's scenarios are not written yet (issue 6)"; exit 1; fi
 
 bench:
-	scripts/bench
+	@if [ -x scripts/bench ]; then scripts/bench; else \
+		echo "make bench: scripts/bench is not written yet (issue 7)"; exit 1; fi
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -141,6 +141,7 @@ enum nfipsec_cmd {
 	NFIPSEC_CMD_EV_SEQ_EXHAUSTED,
 	__NFIPSEC_CMD_MAX
 };
+
 #define NFIPSEC_CMD_MAX (__NFIPSEC_CMD_MAX - 1)
 
 /* Top-level attributes. */
@@ -160,6 +161,7 @@ enum nfipsec_attrs {
 	NFIPSEC_A_PAD,
 	__NFIPSEC_A_MAX
 };
+
 #define NFIPSEC_A_MAX (__NFIPSEC_A_MAX - 1)
 
 #define NFIPSEC_REQ_F_KEYS	(1U << 0)	/* dumps include key material */
@@ -180,6 +182,7 @@ enum nfipsec_alg_attrs {
 	NFIPSEC_ALG_A_ICV_BITS,		/* u32, AEAD ICV or AUTH truncation */
 	__NFIPSEC_ALG_A_MAX
 };
+
 #define NFIPSEC_ALG_A_MAX (__NFIPSEC_ALG_A_MAX - 1)
 
 enum nfipsec_mode {
@@ -225,6 +228,7 @@ enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_PAD,
 	__NFIPSEC_SA_A_MAX
 };
+
 #define NFIPSEC_SA_A_MAX (__NFIPSEC_SA_A_MAX - 1)
 
 /*
@@ -249,6 +253,7 @@ enum nfipsec_sel_attrs {
 	NFIPSEC_SEL_A_CODE,		/* u8 */
 	__NFIPSEC_SEL_A_MAX
 };
+
 #define NFIPSEC_SEL_A_MAX (__NFIPSEC_SEL_A_MAX - 1)
 
 /* Lifetime limits and current usage; 0 in a limit means none. */
@@ -261,6 +266,7 @@ enum nfipsec_lft_attrs {
 	NFIPSEC_LFT_A_PAD,
 	__NFIPSEC_LFT_A_MAX
 };
+
 #define NFIPSEC_LFT_A_MAX (__NFIPSEC_LFT_A_MAX - 1)
 
 enum nfipsec_encap_attrs {
@@ -270,6 +276,7 @@ enum nfipsec_encap_attrs {
 	NFIPSEC_ENCAP_A_DPORT,		/* be16 */
 	__NFIPSEC_ENCAP_A_MAX
 };
+
 #define NFIPSEC_ENCAP_A_MAX (__NFIPSEC_ENCAP_A_MAX - 1)
 
 enum nfipsec_sa_stats {
@@ -284,6 +291,7 @@ enum nfipsec_sa_stats {
 	NFIPSEC_SA_STAT_PAD,
 	__NFIPSEC_SA_STAT_MAX
 };
+
 #define NFIPSEC_SA_STAT_MAX (__NFIPSEC_SA_STAT_MAX - 1)
 
 enum nfipsec_dir {
@@ -311,6 +319,7 @@ enum nfipsec_policy_attrs {
 	NFIPSEC_POLICY_A_PAD,
 	__NFIPSEC_POLICY_A_MAX
 };
+
 #define NFIPSEC_POLICY_A_MAX (__NFIPSEC_POLICY_A_MAX - 1)
 
 /*
@@ -330,6 +339,7 @@ enum nfipsec_tmpl_attrs {
 	NFIPSEC_TMPL_A_SPI,		/* be32 */
 	__NFIPSEC_TMPL_A_MAX
 };
+
 #define NFIPSEC_TMPL_A_MAX (__NFIPSEC_TMPL_A_MAX - 1)
 
 /* Why a packet was dropped: the attribute types of NFIPSEC_A_STATS. */
@@ -355,6 +365,7 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
 	__NFIPSEC_DROP_MAX
 };
+
 #define NFIPSEC_DROP_MAX (__NFIPSEC_DROP_MAX - 1)
 
 /* Global packet counters: the attribute types of NFIPSEC_A_COUNTERS. */
@@ -366,6 +377,7 @@ enum nfipsec_counter {
 	NFIPSEC_CNT_PAD,
 	__NFIPSEC_CNT_MAX
 };
+
 #define NFIPSEC_CNT_MAX (__NFIPSEC_CNT_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFIPSEC_H */

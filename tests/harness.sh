@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-tests of scripts/vm, run on the host: the command's exit status comes
+# back, a module that WARNs fails the run with the report code, and a hung
+# guest is killed at the timeout.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+. scripts/lib/common.sh
+kernels=${NFIPSEC_KERNELS:-6.1 6.12}
+first=${kernels%% *}
+failed=0
+
+ok() { echo "ok $1"; }
+fail() { echo "FAIL $1: $2"; failed=1; }
+
+# expect NAME CODE [VM ARGS] -- CMD: scripts/vm must exit with CODE.
+expect() {
+	local name=$1 want=$2 rc out
+	shift 2
+	out=$(scripts/vm "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$name"
+	else
+		printf '%s\n' "$out" | tail -n 15 | sed 's/^/#   /'
+		fail "$name" "exit $rc, expected $want"
+	fi
+	LAST_OUT=$out
+}
+
+start=$(date +%s)
+expect "status 0 comes back" 0 --kernel "$first" -- true
+echo "# boot and run of 'true': $(($(date +%s) - start))s"
+expect "status 7 comes back" 7 --kernel "$first" -- sh -c 'echo out; exit 7'
+if grep -qx out <<<"$LAST_OUT"; then
+	ok "command output is shown"
+else
+	fail "command output is shown" "no 'out' line in the output"
+fi
+expect "runs in the repository directory" 0 --kernel "$first" -- \
+	test "$(pwd)" = "$top" -a -w "$top" -a -d /lib/modules/"$(scripts/kver "$first")"
+expect "hung guest is killed at the timeout" 121 --kernel "$first" \
+	--timeout 45 -- sleep 600
+
+for k in $kernels; do
+	ver=$(scripts/kver "$k") || continue
+	kroot=$NFIPSEC_CACHE/kernels/$ver
+	kdir=$kroot/build
+	[ -d "$kdir" ] || kdir=$kroot/usr/src/linux-headers-$ver
+	out=$top/build/$ver/warnmod
+	mkdir -p "$out"
+	cp tests/modules/warn/warn.c tests/modules/warn/Kbuild "$out/"
+	if ! make -s -C "$kdir" M="$out" modules >/dev/null 2>&1; then
+		fail "[$k] warn module builds" "make failed"
+		continue
+	fi
+	expect "[$k] a WARNING in the kernel log fails the run" 120 \
+		--kernel "$k" -- insmod "$out/warn.ko"
+	if grep -q 'deliberate warning' <<<"$LAST_OUT"; then
+		ok "[$k] the report is printed"
+	else
+		fail "[$k] the report is printed" "report text missing"
+	fi
+done
+exit $failed
