@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 
 #include "genl.h"
+#include "output.h"
 #include <nfipsec.h>
 
 static int family_attr_cb(const struct nlattr *attr, void *data)
@@ -48,6 +49,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_open(struct nl_ctx *ctx)
 {
+	char req[256];
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 	int one = 1, err;
@@ -73,7 +75,7 @@ int nl_open(struct nl_ctx *ctx)
 	ctx->portid = mnl_socket_get_portid(ctx->nl);
 	ctx->seq = time(NULL);
 
-	nlh = mnl_nlmsg_put_header(ctx->buf);
+	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = ++ctx->seq;
@@ -102,7 +104,7 @@ void nl_close(struct nl_ctx *ctx)
 
 struct nlmsghdr *nl_request(struct nl_ctx *ctx, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(ctx->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(ctx->req);
 	struct genlmsghdr *g;
 
 	nlh->nlmsg_type = ctx->family;
@@ -191,4 +193,23 @@ int nl_talk(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb,
 		if (ret == MNL_CB_STOP)
 			return 0;
 	}
+}
+
+int nl_exec(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb,
+	    void *data)
+{
+	int err;
+
+	if (ctx->dry_run) {
+		print_request(nlh);
+		return 0;
+	}
+	if (!ctx->nl) {
+		err = nl_open(ctx);
+		if (err)
+			return err;
+	}
+	nlh->nlmsg_type = ctx->family;
+	nlh->nlmsg_seq = ++ctx->seq;
+	return nl_talk(ctx, nlh, cb, data);
 }

@@ -12,11 +12,21 @@
 
 struct opts opts;
 
+const char *line_prefix(void)
+{
+	static char buf[32];
+
+	if (!opts.line)
+		return "";
+	snprintf(buf, sizeof(buf), "line %u: ", opts.line);
+	return buf;
+}
+
 int fail(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "nfipsecctl: %s: ", cmd);
+	fprintf(stderr, "nfipsecctl: %s%s: ", line_prefix(), cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -26,9 +36,16 @@ int fail(const char *cmd, const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fputs("usage: nfipsecctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+	fputs("usage: nfipsecctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
+	      "       nfipsecctl [OPTIONS] -b FILE\n"
 	      "\n"
 	      "objects and commands:\n"
+	      "  sa { add | update | del | get | list | flush | help }\n"
+	      "                      security associations (see \"nfipsecctl sa help\")\n"
+	      "  policy { add | update | del | get | list | flush | help }\n"
+	      "                      security policies (see \"nfipsecctl policy help\")\n"
+	      "  stats [ reset ]     drop counters by reason, packet counters\n"
+	      "  monitor             print events (acquire, expire, ...) as they come\n"
 	      "  version             tool and module versions\n"
 	      "  algs                algorithms the running kernel supports\n"
 	      "  help                this text\n"
@@ -37,7 +54,11 @@ static void usage(FILE *f)
 	      "  -j, --json          JSON output\n"
 	      "  -p, --pretty        indented JSON\n"
 	      "  -s, --stats         include statistics in listings\n"
-	      "  -k, --keys          show key material in listings\n",
+	      "  -k, --keys          show key material in listings\n"
+	      "  -b, --batch FILE    run the commands of FILE (- for stdin), one a line\n"
+	      "  -f, -force, --force in a batch, go on after a failing command\n"
+	      "  -n, --dry-run       print the netlink requests instead of sending them\n"
+	      "                      (also: NFIPSECCTL_DRY_RUN=1)\n",
 	      f);
 }
 
@@ -47,16 +68,17 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "sa", cmd_sa },
+	{ "policy", cmd_policy },
+	{ "stats", cmd_stats },
+	{ "monitor", cmd_monitor },
 	{ "version", cmd_version },
 	{ "algs", cmd_algs },
 };
 
-static int run(int argc, char **argv)
+int run_command(struct nl_ctx *ctx, int argc, char **argv)
 {
-	const struct command *c = NULL;
-	struct nl_ctx *ctx;
 	unsigned int i;
-	int ret;
 
 	if (!strcmp(argv[0], "help") || !strcmp(argv[0], "-h") ||
 	    !strcmp(argv[0], "--help")) {
@@ -65,29 +87,18 @@ static int run(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[0], commands[i].name))
-			c = &commands[i];
-	if (!c) {
-		fprintf(stderr, "nfipsecctl: unknown object \"%s\"; try \"nfipsecctl help\"\n",
-			argv[0]);
-		return 1;
-	}
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
-		return fail(c->name, "%s", strerror(errno));
-	if (nl_open(ctx)) {
-		ret = fail(c->name, "%s", ctx->err);
-		goto out;
-	}
-	ret = c->run(ctx, argc, argv);
-	nl_close(ctx);
-out:
-	free(ctx);
-	return ret;
+			return commands[i].run(ctx, argc, argv);
+	fprintf(stderr, "nfipsecctl: %sunknown object \"%s\"; try \"nfipsecctl help\"\n",
+		line_prefix(), argv[0]);
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
-	int i;
+	const char *batch = NULL, *env = getenv("NFIPSECCTL_DRY_RUN");
+	struct nl_ctx *ctx;
+	bool dry_run = env && *env && strcmp(env, "0");
+	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *o = argv[i];
@@ -100,17 +111,49 @@ int main(int argc, char **argv)
 			opts.stats = true;
 		else if (!strcmp(o, "-k") || !strcmp(o, "--keys"))
 			opts.keys = true;
-		else if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-			break;
-		else {
+		else if (!strcmp(o, "-f") || !strcmp(o, "-force") ||
+			 !strcmp(o, "--force"))
+			opts.force = true;
+		else if (!strcmp(o, "-n") || !strcmp(o, "--dry-run"))
+			dry_run = true;
+		else if (!strcmp(o, "-b") || !strcmp(o, "-batch") ||
+			 !strcmp(o, "--batch")) {
+			if (++i == argc) {
+				fprintf(stderr, "nfipsecctl: \"%s\" needs a file name (or -)\n",
+					o);
+				return 1;
+			}
+			batch = argv[i];
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
 			fprintf(stderr, "nfipsecctl: unknown option \"%s\"; try \"nfipsecctl help\"\n",
 				o);
 			return 1;
 		}
 	}
-	if (i == argc) {
+	if (batch && i < argc) {
+		fprintf(stderr, "nfipsecctl: -b takes no command (\"%s\")\n",
+			argv[i]);
+		return 1;
+	}
+	if (!batch && i == argc) {
 		usage(stderr);
 		return 1;
 	}
-	return run(argc - i, argv + i);
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		fprintf(stderr, "nfipsecctl: %s\n", strerror(errno));
+		return 1;
+	}
+	ctx->dry_run = dry_run;
+	if (batch)
+		ret = run_batch(ctx, batch);
+	else
+		ret = run_command(ctx, argc - i, argv + i);
+	nl_close(ctx);
+	wipe(ctx, sizeof(*ctx));
+	free(ctx);
+	return ret;
 }

@@ -23,7 +23,7 @@ struct version_reply {
 	unsigned int n;
 };
 
-static void parse_alg(const struct nlattr *nest, struct alg_row *row)
+static void parse_alg_row(const struct nlattr *nest, struct alg_row *row)
 {
 	const struct nlattr *a;
 
@@ -76,7 +76,7 @@ static int version_cb(const struct nlmsghdr *nlh, void *data)
 			mnl_attr_for_each_nested(alg, a) {
 				if (r->n == sizeof(r->algs) / sizeof(r->algs[0]))
 					break;
-				parse_alg(alg, &r->algs[r->n++]);
+				parse_alg_row(alg, &r->algs[r->n++]);
 			}
 			break;
 		}
@@ -91,20 +91,21 @@ static int get_version(struct nl_ctx *ctx, struct version_reply *r,
 
 	memset(r, 0, sizeof(*r));
 	nlh = nl_request(ctx, NFIPSEC_CMD_GET_VERSION, 0);
-	if (nl_talk(ctx, nlh, version_cb, r))
+	if (nl_exec(ctx, nlh, version_cb, r))
 		return fail(cmd, "%s", ctx->err);
-	return 0;
+	return ctx->dry_run ? -1 : 0;
 }
 
 int cmd_version(struct nl_ctx *ctx, int argc, char **argv)
 {
 	struct version_reply r;
+	int ret;
 
-	(void)argv;
 	if (argc > 1)
 		return fail("version", "unexpected argument \"%s\"", argv[1]);
-	if (get_version(ctx, &r, "version"))
-		return 1;
+	ret = get_version(ctx, &r, "version");
+	if (ret)
+		return ret < 0 ? 0 : ret;
 	if (opts.json)
 		printf("{\"tool\":\"%s\",\"module\":\"%s\"}\n", CTL_VERSION,
 		       r.version);
@@ -117,11 +118,13 @@ int cmd_algs(struct nl_ctx *ctx, int argc, char **argv)
 {
 	struct version_reply r;
 	unsigned int i;
+	int ret;
 
 	if (argc > 1)
 		return fail("algs", "unexpected argument \"%s\"", argv[1]);
-	if (get_version(ctx, &r, "algs"))
-		return 1;
+	ret = get_version(ctx, &r, "algs");
+	if (ret)
+		return ret < 0 ? 0 : ret;
 	if (opts.json)
 		putchar('[');
 	for (i = 0; i < r.n; i++) {
