@@ -124,6 +124,16 @@ cleanup_all() {
 }
 trap cleanup_all EXIT
 
+# wait_listen NS PORT: until a TCP socket listens on PORT in NS (10 s at most).
+wait_listen() {
+	local i
+	for i in $(seq 1 100); do
+		nsx "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # A file of N random bytes and its checksum, for transfer tests.
 randfile() { head -c "$2" /dev/urandom >"$1"; }
 
@@ -141,7 +151,7 @@ tcp_transfer() {
 	randfile "$f" "$n"
 	nsx "$sns" timeout 60 socat -u "$listen" "OPEN:$out,creat,trunc" &
 	local spid=$!
-	sleep 0.5
+	wait_listen "$sns" "$port"
 	nsx "$cns" timeout 60 socat -u "OPEN:$f" "$conn" || {
 		kill $spid 2>/dev/null; rm -f "$f" "$out"; return 1; }
 	wait $spid
