@@ -157,10 +157,42 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return e->error ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
+/*
+ * The end of a dump. libmnl runs no default callback for a control type
+ * inside the array we pass, so without this a dump would never end. Its
+ * payload is the dump's error code, followed by extack attributes.
+ */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_ctx *ctx = ((struct talk *)data)->ctx;
+	const struct nlattr *a;
+	int error = 0;
+
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (!error)
+		return MNL_CB_STOP;
+	ctx->err[0] = 0;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_for_each(a, nlh, sizeof(error)) {
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(ctx->err, sizeof(ctx->err), "%s",
+					 mnl_attr_get_str(a));
+		}
+	if (!ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "%s", strerror(-error));
+	errno = -error;
+	return MNL_CB_ERROR;
+}
+
 int nl_talk(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb,
 	    void *data)
 {
-	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
 	struct talk t = { ctx, cb, data };
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t n;

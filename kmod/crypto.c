@@ -22,29 +22,57 @@
  */
 static const struct nfipsec_alg nfipsec_algs[] = {
 	{ "rfc4106(gcm(aes))", NFIPSEC_ALG_AEAD, 160, 288, 128,
-	  ICV(64) | ICV(96) | ICV(128), 4, 8, false },
+	  ICV(64) | ICV(96) | ICV(128), 4, 8, false,
+	  "AEAD key for rfc4106(gcm(aes)) must be 160, 224 or 288 bits",
+	  "ICV for rfc4106(gcm(aes)) must be 64, 96 or 128 bits" },
 	{ "rfc7539esp(chacha20,poly1305)", NFIPSEC_ALG_AEAD, 288, 288, 128,
-	  ICV(128), 4, 8, false },
+	  ICV(128), 4, 8, false,
+	  "AEAD key for rfc7539esp(chacha20,poly1305) must be 288 bits",
+	  "ICV for rfc7539esp(chacha20,poly1305) must be 128 bits" },
 	{ "rfc4543(gcm(aes))", NFIPSEC_ALG_AEAD, 160, 288, 128,
-	  ICV(128), 4, 8, false },
-	{ "cbc(aes)", NFIPSEC_ALG_ENC, 128, 256, 0, 0, 16, 16, false },
-	{ "rfc3686(ctr(aes))", NFIPSEC_ALG_ENC, 160, 288, 0, 0, 4, 8, false },
-	{ "ecb(cipher_null)", NFIPSEC_ALG_ENC, 0, 0, 0, 0, 4, 0, false },
+	  ICV(128), 4, 8, false,
+	  "AEAD key for rfc4543(gcm(aes)) must be 160, 224 or 288 bits",
+	  "ICV for rfc4543(gcm(aes)) must be 128 bits" },
+	{ "cbc(aes)", NFIPSEC_ALG_ENC, 128, 256, 0, 0, 16, 16, false,
+	  "key for cbc(aes) must be 128, 192 or 256 bits", NULL },
+	{ "rfc3686(ctr(aes))", NFIPSEC_ALG_ENC, 160, 288, 0, 0, 4, 8, false,
+	  "key for rfc3686(ctr(aes)) must be 160, 224 or 288 bits", NULL },
+	{ "ecb(cipher_null)", NFIPSEC_ALG_ENC, 0, 0, 0, 0, 4, 0, false,
+	  "ecb(cipher_null) takes no key (0 bits)", NULL },
 	{ "hmac(sha1)", NFIPSEC_ALG_AUTH, 160, 160, 96,
-	  ICV(96) | ICV(128) | ICV(160), 0, 0, false },
+	  ICV(96) | ICV(128) | ICV(160), 0, 0, false,
+	  "key for hmac(sha1) must be 160 bits",
+	  "truncation for hmac(sha1) must be 96, 128 or 160 bits" },
 	{ "hmac(sha256)", NFIPSEC_ALG_AUTH, 256, 256, 96,
-	  ICV(96) | ICV(128) | ICV(256), 0, 0, false },
+	  ICV(96) | ICV(128) | ICV(256), 0, 0, false,
+	  "key for hmac(sha256) must be 256 bits",
+	  "truncation for hmac(sha256) must be 96, 128 or 256 bits" },
 	{ "hmac(sha384)", NFIPSEC_ALG_AUTH, 384, 384, 192,
-	  ICV(192) | ICV(384), 0, 0, false },
+	  ICV(192) | ICV(384), 0, 0, false,
+	  "key for hmac(sha384) must be 384 bits",
+	  "truncation for hmac(sha384) must be 192 or 384 bits" },
 	{ "hmac(sha512)", NFIPSEC_ALG_AUTH, 512, 512, 256,
-	  ICV(256) | ICV(512), 0, 0, false },
+	  ICV(256) | ICV(512), 0, 0, false,
+	  "key for hmac(sha512) must be 512 bits",
+	  "truncation for hmac(sha512) must be 256 or 512 bits" },
 	{ "hmac(md5)", NFIPSEC_ALG_AUTH, 128, 128, 96,
-	  ICV(96) | ICV(128), 0, 0, true },
+	  ICV(96) | ICV(128), 0, 0, true,
+	  "key for hmac(md5) must be 128 bits",
+	  "truncation for hmac(md5) must be 96 or 128 bits" },
 };
 
 const struct nfipsec_alg *nfipsec_alg_at(unsigned int i)
 {
 	return i < ARRAY_SIZE(nfipsec_algs) ? &nfipsec_algs[i] : NULL;
+}
+
+/* AES keys come in 128, 192 and 256 bits, each plus the same salt. */
+bool nfipsec_alg_key_ok(const struct nfipsec_alg *alg, unsigned int bits)
+{
+	if (alg->key_bits_min == alg->key_bits_max)
+		return bits == alg->key_bits_min;
+	return bits == alg->key_bits_min || bits == alg->key_bits_min + 64 ||
+	       bits == alg->key_bits_max;
 }
 
 const struct nfipsec_alg *nfipsec_alg_find(const char *name, u8 type)

@@ -1,46 +1,199 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfipsec: netfilter hooks, registered in every network namespace.
+ *
+ *   PRE_ROUTING   ESP for one of our SAs: decrypt (input.c); ESP or AH for
+ *                 a local address with an unknown SPI: drop (NO_SA), but
+ *                 only in a netns where nfipsec has state, so that XFRM
+ *                 keeps working elsewhere. Runs after defragmentation
+ *                 (nf_defrag, enabled with the first SA).
+ *   LOCAL_IN,     cleartext that an in (fwd) protect policy covers is
+ *   FORWARD       dropped; what came out of nfipsec0 was checked already.
+ *   POST_ROUTING  the out policy decides: bypass, discard, or protect with
+ *                 the SA its template names (output.c). Our own ESP
+ *                 packets pass through again, recognised by the per-CPU
+ *                 nfipsec_in_xmit flag set around ip_local_out.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/addrconf.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/route.h>
 
 #include "nfipsec.h"
+#include "compat.h"
 
-static unsigned int nfipsec_hook(void *priv, struct sk_buff *skb,
+DEFINE_PER_CPU(bool, nfipsec_in_xmit);
+
+static bool nn_active(const struct nfipsec_net *nn)
+{
+	return READ_ONCE(nn->nsa) || READ_ONCE(nn->npol[0]) ||
+	       READ_ONCE(nn->npol[1]) || READ_ONCE(nn->npol[2]);
+}
+
+static unsigned int esp_in(struct nfipsec_net *nn, struct sk_buff *skb,
+			   u16 family, u8 proto, unsigned int off,
+			   const union nf_inet_addr *dst)
+{
+	struct nfipsec_sa *sa;
+	bool local;
+
+	if (!pskb_may_pull(skb, off + 8)) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	local = family == AF_INET ?
+		inet_addr_type(nn->net, dst->ip) == RTN_LOCAL :
+		ipv6_chk_addr(nn->net, &dst->in6, NULL, 0);
+	if (!local)
+		return NF_ACCEPT;
+	sa = nfipsec_sa_lookup(nn, get_unaligned((__be32 *)(skb->data + off)),
+			       dst, proto, family);
+	if (!sa) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
+		net_dbg_ratelimited("nfipsec: in: unknown SPI 0x%08x\n",
+				    get_unaligned_be32(skb->data + off));
+		return NF_DROP;
+	}
+	nfipsec_input(nn, sa, skb, off);
+	return NF_STOLEN;
+}
+
+static unsigned int nfipsec_pre4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return NF_ACCEPT;
+	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
+	union nf_inet_addr dst = {};
+
+	if (!nn_active(nn) ||
+	    (iph->protocol != IPPROTO_ESP && iph->protocol != IPPROTO_AH) ||
+	    ip_is_fragment(iph))
+		return NF_ACCEPT;
+	dst.ip = iph->daddr;
+	return esp_in(nn, skb, AF_INET, iph->protocol, ip_hdrlen(skb), &dst);
+}
+
+static unsigned int nfipsec_pre6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	union nf_inet_addr dst = {};
+	__be16 frag_off = 0;
+	u8 nexthdr = ip6h->nexthdr;
+	int off;
+
+	if (!nn_active(nn))
+		return NF_ACCEPT;
+	if (nexthdr != IPPROTO_ESP) {
+		off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_ESP || frag_off)
+			return NF_ACCEPT;
+	} else {
+		off = sizeof(*ip6h);
+	}
+	dst.in6 = ip6h->daddr;
+	return esp_in(nn, skb, AF_INET6, IPPROTO_ESP, off, &dst);
+}
+
+static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+	u8 dir = state->hook == NF_INET_LOCAL_IN ? NFIPSEC_DIR_IN :
+						   NFIPSEC_DIR_FWD;
+	struct nfipsec_policy *p;
+	struct nfipsec_pkt pkt;
+
+	if (!READ_ONCE(nn->npol[dir]) || !state->in ||
+	    state->in == READ_ONCE(nn->dev) ||
+	    (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	if (nfipsec_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET :
+			      AF_INET6, &pkt))
+		return NF_ACCEPT;
+	p = nfipsec_spd_lookup(nn, dir, &pkt);
+	if (!p || p->action == NFIPSEC_ACT_BYPASS)
+		return NF_ACCEPT;
+	if (p->action == NFIPSEC_ACT_DISCARD) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_POLICY_DISCARD);
+		return NF_DROP;
+	}
+	nfipsec_drop_inc(nn, NFIPSEC_DROP_CLEARTEXT);
+	net_dbg_ratelimited("nfipsec: cleartext for a protected flow, policy %u\n",
+			    p->index);
+	return NF_DROP;
+}
+
+static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+	struct nfipsec_policy *p;
+	struct nfipsec_pkt pkt;
+	struct nfipsec_sa *sa;
+
+	if (this_cpu_read(nfipsec_in_xmit) ||
+	    !READ_ONCE(nn->npol[NFIPSEC_DIR_OUT]))
+		return NF_ACCEPT;
+	if (nfipsec_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET :
+			      AF_INET6, &pkt))
+		return NF_ACCEPT;
+	p = nfipsec_spd_lookup(nn, NFIPSEC_DIR_OUT, &pkt);
+	if (!p)
+		return NF_ACCEPT;
+	if (p->action == NFIPSEC_ACT_BYPASS) {
+		nfipsec_cnt_inc(nn, NFIPSEC_CNT_BYPASS);
+		return NF_ACCEPT;
+	}
+	if (p->action == NFIPSEC_ACT_DISCARD) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_POLICY_DISCARD);
+		return NF_DROP;
+	}
+	if (p->ntmpl != 1) {
+		/* TODO: bundles (AH over ESP, nested tunnels) */
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_BUNDLE);
+		return NF_DROP;
+	}
+	sa = nfipsec_sa_find_out(nn, &p->tmpl[0], &pkt);
+	if (!sa || !refcount_inc_not_zero(&sa->ref)) {
+		unsigned long next = READ_ONCE(p->acquire_next);
+
+		if (time_after_eq(jiffies, next) &&
+		    cmpxchg(&p->acquire_next, next, jiffies + HZ) == next)
+			nfipsec_ev_acquire(nn, p, &pkt);
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_OUT_SA);
+		return NF_DROP;
+	}
+	nfipsec_output(nn, sa, skb);
+	nfipsec_sa_put(sa);
+	return NF_STOLEN;
 }
 
 static const struct nf_hook_ops nfipsec_hook_ops[] = {
-	{
-		.hook = nfipsec_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_MANGLE + 1,
-	},
-	{
-		.hook = nfipsec_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_POST_ROUTING,
-		.priority = NF_IP_PRI_LAST - 1,
-	},
-	{
-		.hook = nfipsec_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_MANGLE + 1,
-	},
-	{
-		.hook = nfipsec_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_POST_ROUTING,
-		.priority = NF_IP6_PRI_LAST - 1,
-	},
+	{ .hook = nfipsec_pre4, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_MANGLE + 1 },
+	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_FILTER - 1 },
+	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_FORWARD, .priority = NF_IP_PRI_FILTER - 1 },
+	{ .hook = nfipsec_post, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_POST_ROUTING, .priority = NF_IP_PRI_LAST - 1 },
+	{ .hook = nfipsec_pre6, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP6_PRI_MANGLE + 1 },
+	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP6_PRI_FILTER - 1 },
+	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_FORWARD, .priority = NF_IP6_PRI_FILTER - 1 },
+	{ .hook = nfipsec_post, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_POST_ROUTING, .priority = NF_IP6_PRI_LAST - 1 },
 };
 
 int nfipsec_hooks_register(struct net *net)

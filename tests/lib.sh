@@ -104,9 +104,10 @@ forwarding() {
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 nfctl() { local ns=$1; shift; ip netns exec "$ns" "$CTL" "$@"; }
 
+# The module reassembles inbound ESP with the kernel's defrag helpers.
 load_module() {
 	lsmod | grep -q '^nfipsec ' && return 0
-	insmod "$NFIPSEC_KO"
+	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$NFIPSEC_KO"
 }
 
 unload_module() {

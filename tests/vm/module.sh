@@ -38,7 +38,7 @@ check_fails "tool says the module is not loaded" "module is not loaded" \
 cycles() {
 	local i
 	for i in $(seq 1 20); do
-		insmod "$NFIPSEC_KO" || return 1
+		load_module || return 1
 		ip netns add cyc$i || return 1
 		ip -n cyc$i link set lo up
 		"$CTL" version >/dev/null || return 1

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfipsec: the few kernel API differences between the supported kernels
+ * (6.1 and 6.12), each hidden behind one helper so the code reads the same.
+ */
+#ifndef _NFIPSEC_COMPAT_H
+#define _NFIPSEC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <linux/crypto.h>
+#include <net/genetlink.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * Since 6.3 a crypto completion receives the request's data pointer; before
+ * it received the request itself. NFIPSEC_CRYPTO_DONE(fn) defines fn_cb,
+ * the callback to register, which calls fn(data, err).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define NFIPSEC_CRYPTO_DONE(fn)					\
+	static void fn##_cb(void *data, int err)		\
+	{							\
+		fn(data, err);					\
+	}
+#else
+#define NFIPSEC_CRYPTO_DONE(fn)					\
+	static void fn##_cb(struct crypto_async_request *req, int err) \
+	{							\
+		fn(req->data, err);				\
+	}
+#endif
+
+/* 6.12 turned NETIF_F_NETNS_LOCAL into a bit of its own. */
+static inline void nfipsec_dev_set_netns_local(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	dev->netns_local = true;
+#else
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+/* 6.2 put a whole genl_info into genl_dumpit_info. */
+static inline struct nlattr **nfipsec_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* _NFIPSEC_COMPAT_H */

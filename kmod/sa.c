@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfipsec: the security association database (SAD) of one netns.
+ *
+ * Two fixed-size hash tables of 2^NFIPSEC_SA_HASH_BITS buckets: by (SPI,
+ * destination, protocol), the key of an inbound packet, and by
+ * (destination, protocol), where output looks for the SA a template names
+ * (newest first, so a rekeyed SA takes over as soon as it is added).
+ * Readers on the packet path walk the chains under RCU; writers hold
+ * nn->lock. An SA is refcounted: the tables hold one reference, each packet
+ * in flight another. The last put frees it after a grace period from a
+ * workqueue (crypto_free_aead may sleep), zeroing the keys.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/aead.h>
+#include <crypto/authenc.h>
+#include <linux/jhash.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/ipv6.h>
+
+#include "nfipsec.h"
+
+static u32 addr_hash(const union nf_inet_addr *a, u16 family)
+{
+	if (family == AF_INET)
+		return (__force u32)a->ip;
+	return jhash2((const u32 *)a->ip6, 4, 0);
+}
+
+static struct hlist_head *byspi_bucket(struct nfipsec_net *nn, __be32 spi,
+				       const union nf_inet_addr *dst,
+				       u8 proto, u16 family)
+{
+	u32 h = jhash_3words((__force u32)spi, addr_hash(dst, family), proto,
+			     0);
+
+	return &nn->sa_byspi[h >> (32 - NFIPSEC_SA_HASH_BITS)];
+}
+
+static struct hlist_head *bydst_bucket(struct nfipsec_net *nn,
+				       const union nf_inet_addr *dst,
+				       u8 proto, u16 family)
+{
+	u32 h = jhash_2words(addr_hash(dst, family), proto, family);
+
+	return &nn->sa_bydst[h >> (32 - NFIPSEC_SA_HASH_BITS)];
+}
+
+static bool addr_eq(const union nf_inet_addr *a, const union nf_inet_addr *b,
+		    u16 family)
+{
+	if (family == AF_INET)
+		return a->ip == b->ip;
+	return ipv6_addr_equal(&a->in6, &b->in6);
+}
+
+int nfipsec_sad_init(struct nfipsec_net *nn)
+{
+	size_t sz = sizeof(struct hlist_head) << NFIPSEC_SA_HASH_BITS;
+
+	INIT_LIST_HEAD(&nn->sa_list);
+	nn->sa_byspi = kvzalloc(sz, GFP_KERNEL);
+	nn->sa_bydst = kvzalloc(sz, GFP_KERNEL);
+	if (!nn->sa_byspi || !nn->sa_bydst) {
+		kvfree(nn->sa_byspi);
+		kvfree(nn->sa_bydst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void nfipsec_sad_exit(struct nfipsec_net *nn)
+{
+	nfipsec_sad_flush(nn, 0);
+	kvfree(nn->sa_byspi);
+	kvfree(nn->sa_bydst);
+}
+
+struct nfipsec_sa *nfipsec_sa_alloc(void)
+{
+	struct nfipsec_sa *sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+
+	if (!sa)
+		return NULL;
+	sa->stats = alloc_percpu(struct nfipsec_sa_pcpu);
+	if (!sa->stats) {
+		kfree(sa);
+		return NULL;
+	}
+	refcount_set(&sa->ref, 1);
+	INIT_LIST_HEAD(&sa->list);
+	sa->sel.type = -1;
+	sa->sel.code = -1;
+	return sa;
+}
+
+static void sa_free_work(struct work_struct *work)
+{
+	struct nfipsec_sa *sa = container_of(to_rcu_work(work),
+					     struct nfipsec_sa, free_work);
+
+	if (sa->aead)
+		crypto_free_aead(sa->aead);
+	nfipsec_replay_free(&sa->replay);
+	free_percpu(sa->stats);
+	kfree_sensitive(sa);
+}
+
+void nfipsec_sa_put(struct nfipsec_sa *sa)
+{
+	if (!refcount_dec_and_test(&sa->ref))
+		return;
+	INIT_RCU_WORK(&sa->free_work, sa_free_work);
+	queue_rcu_work(nfipsec_wq, &sa->free_work);
+}
+
+/*
+ * One crypto_aead per SA. ENC and AUTH are combined the way esp4 does it,
+ * by the authenc template (authencesn with ESN, which moves the high
+ * sequence half behind the payload for the ICV). The IV is not made by a
+ * geniv template: output writes it itself (see output.c), so the AEAD is
+ * always the bare one and the IV travels as associated data.
+ */
+int nfipsec_sa_setup_crypto(struct nfipsec_sa *sa,
+			    struct netlink_ext_ack *extack)
+{
+	bool esn = sa->flags & NFIPSEC_SA_F_ESN;
+	char name[CRYPTO_MAX_ALG_NAME];
+	struct crypto_authenc_key_param *param;
+	struct crypto_aead *aead;
+	unsigned int keylen;
+	struct rtattr *rta;
+	u8 *key, *p;
+	int err;
+
+	if (sa->aead_alg) {
+		strscpy(name, sa->aead_name, sizeof(name));
+	} else {
+		const char *auth = sa->auth_alg ? sa->auth_alg->name :
+						  "digest_null";
+
+		if (snprintf(name, sizeof(name), "%s(%s,%s)",
+			     esn ? "authencesn" : "authenc", auth,
+			     sa->enc_alg->name) >= sizeof(name))
+			return -ENAMETOOLONG;
+	}
+
+	aead = crypto_alloc_aead(name, 0, 0);
+	if (IS_ERR(aead)) {
+		err = PTR_ERR(aead);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the kernel's crypto API cannot instantiate this algorithm");
+		return err == -ENOENT ? -ENOPROTOOPT : err;
+	}
+
+	if (sa->aead_alg) {
+		err = crypto_aead_setkey(aead, sa->aead_key, sa->aead_keylen);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "AEAD refused the key");
+			goto err_free;
+		}
+		err = crypto_aead_setauthsize(aead, sa->icv_bits / 8);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "AEAD refused the ICV length");
+			goto err_free;
+		}
+	} else {
+		keylen = RTA_SPACE(sizeof(*param)) + sa->auth_keylen +
+			 sa->enc_keylen;
+		key = kmalloc(keylen, GFP_KERNEL);
+		if (!key) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		p = key;
+		rta = (struct rtattr *)p;
+		rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+		rta->rta_len = RTA_LENGTH(sizeof(*param));
+		param = RTA_DATA(rta);
+		param->enckeylen = cpu_to_be32(sa->enc_keylen);
+		p += RTA_SPACE(sizeof(*param));
+		memcpy(p, sa->auth_key, sa->auth_keylen);
+		p += sa->auth_keylen;
+		memcpy(p, sa->enc_key, sa->enc_keylen);
+		err = crypto_aead_setkey(aead, key, keylen);
+		kfree_sensitive(key);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "authenc refused the keys");
+			goto err_free;
+		}
+		err = crypto_aead_setauthsize(aead, sa->auth_alg ?
+					      sa->icv_bits / 8 : 0);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "authenc refused the truncation length");
+			goto err_free;
+		}
+	}
+
+	sa->aead = aead;
+	sa->icvlen = crypto_aead_authsize(aead);
+	sa->ivlen = crypto_aead_ivsize(aead);
+	sa->blksize = ALIGN(crypto_aead_blocksize(aead), 4);
+	return 0;
+
+err_free:
+	crypto_free_aead(aead);
+	return err;
+}
+
+int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		      struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&nn->lock);
+
+	if (nfipsec_sa_lookup(nn, sa->spi, &sa->dst, sa->proto, sa->family)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "SA with this SPI, destination and protocol exists");
+		return -EEXIST;
+	}
+	sa->nn = nn;
+	hlist_add_head_rcu(&sa->byspi, byspi_bucket(nn, sa->spi, &sa->dst,
+						    sa->proto, sa->family));
+	hlist_add_head_rcu(&sa->bydst, bydst_bucket(nn, &sa->dst, sa->proto,
+						    sa->family));
+	list_add_tail_rcu(&sa->list, &nn->sa_list);
+	WRITE_ONCE(nn->nsa, nn->nsa + 1);
+	return 0;
+}
+
+/* Under RCU or nn->lock; the SA is valid until the read section ends. */
+struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
+				     const union nf_inet_addr *dst,
+				     u8 proto, u16 family)
+{
+	struct nfipsec_sa *sa;
+
+	hlist_for_each_entry_rcu(sa, byspi_bucket(nn, spi, dst, proto, family),
+				 byspi, lockdep_is_held(&nn->lock)) {
+		if (sa->spi == spi && sa->proto == proto &&
+		    sa->family == family && addr_eq(&sa->dst, dst, family))
+			return sa;
+	}
+	return NULL;
+}
+
+struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
+				       const struct nfipsec_tmpl *t,
+				       const struct nfipsec_pkt *pkt)
+{
+	const union nf_inet_addr *dst = t->has_addrs ? &t->dst : &pkt->dst;
+	u16 family = t->has_addrs ? t->family : pkt->family;
+	struct nfipsec_sa *sa;
+
+	hlist_for_each_entry_rcu(sa, bydst_bucket(nn, dst, t->proto, family),
+				 bydst) {
+		if (sa->proto != t->proto || sa->family != family ||
+		    !addr_eq(&sa->dst, dst, family))
+			continue;
+		if (!t->has_addrs && !addr_eq(&sa->src, &pkt->src, family))
+			continue;
+		if (nfipsec_tmpl_match_sa(t, sa, pkt) &&
+		    (!sa->has_sel || nfipsec_sel_match(&sa->sel, pkt)))
+			return sa;
+	}
+	return NULL;
+}
+
+void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa)
+{
+	lockdep_assert_held(&nn->lock);
+
+	hlist_del_rcu(&sa->byspi);
+	hlist_del_rcu(&sa->bydst);
+	list_del_rcu(&sa->list);
+	WRITE_ONCE(nn->nsa, nn->nsa - 1);
+	sa->dead = true;
+	nfipsec_ev_sa_del(nn, sa);
+	nfipsec_sa_put(sa);
+}
+
+void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto)
+{
+	struct nfipsec_sa *sa, *tmp;
+
+	mutex_lock(&nn->lock);
+	list_for_each_entry_safe(sa, tmp, &nn->sa_list, list)
+		if (!proto || sa->proto == proto)
+			nfipsec_sa_unlink(nn, sa);
+	mutex_unlock(&nn->lock);
+}

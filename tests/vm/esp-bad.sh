@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input and refusals: cleartext to a protected destination, an unknown
+# SPI, a wrong ICV, a replayed sequence, each dropped and counted under its
+# own reason while good traffic continues; and configuration refusals with
+# the message that says what was wrong.
+#
+#   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
+#   transport mode, AES-GCM-128; xf plays the misbehaving peer.
+. "$(dirname "$0")/esp-lib.inc"
+esp_setup
+K=0x$(hexkey 20)
+GCM=(aead 'rfc4106(gcm(aes))' $K 128)
+
+xf_in_sa() {	# xf_in_sa SPI KEY: replace xf's outbound SA (nf's inbound)
+	ip -n xf xfrm state flush spi 0x1002 proto esp 2>/dev/null
+	ip -n xf xfrm state deleteall src 10.0.0.2 dst 10.0.0.1 2>/dev/null
+	ip -n xf xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi "$1" \
+		mode transport aead 'rfc4106(gcm(aes))' "$2" 128
+}
+
+# expect_drop NAME REASON CMD...: CMD's traffic must raise REASON's count
+expect_drop() {
+	local name=$1 reason=$2 before after
+	shift 2
+	before=$(drop_count nf "$reason")
+	"$@" >/dev/null 2>&1
+	after=$(drop_count nf "$reason")
+	if [ -n "$after" ] && [ "$after" -gt "${before:-0}" ]; then
+		ok "$name"
+	else
+		fail "$name" "$reason count $before -> $after"
+	fi
+}
+
+esp_case transport 4 4 "${GCM[@]}" || { fail setup "esp_case"; finish; }
+check good-traffic ping_any xf 10.0.0.1 -c2 -i0.2 -W2
+
+# cleartext: xf without policies sends plain ICMP
+ip -n xf xfrm policy flush
+expect_drop cleartext-dropped cleartext ping_any xf 10.0.0.1 -c1 -W1
+check_fails cleartext-not-answered . ping_any xf 10.0.0.1 -c1 -W1
+ip -n xf xfrm policy add dir out src 10.0.0.2/32 dst 10.0.0.1/32 \
+	tmpl proto esp mode transport
+ip -n xf xfrm policy add dir in src 10.0.0.1/32 dst 10.0.0.2/32 \
+	tmpl proto esp mode transport
+
+# replay: the same SA re-added on xf starts again at sequence 1
+xf_in_sa 0x1002 $K
+expect_drop replay-dropped replay ping_any xf 10.0.0.1 -c2 -i0.2 -W1
+
+# unknown SPI
+xf_in_sa 0x2002 $K
+expect_drop unknown-spi-dropped no-sa ping_any xf 10.0.0.1 -c1 -W1
+
+# and traffic continues once the peer is right again (fresh SA pair)
+esp_flush
+esp_case transport 4 4 "${GCM[@]}"
+check traffic-continues ping_any xf 10.0.0.1 -c2 -i0.2 -W2
+
+# refusals, each with what was wrong
+check_fails refuse-key-length '160|224|288' nfctl nf sa add src 10.0.0.1 \
+	dst 10.0.0.2 proto esp spi 0x3001 mode transport \
+	aead 'rfc4106(gcm(aes))' 0x$(hexkey 16) 128
+check_fails refuse-unknown-alg 'unknown' nfctl nf sa add src 10.0.0.1 \
+	dst 10.0.0.2 proto esp spi 0x3001 mode transport \
+	aead 'gcm(nosuch)' 0x$(hexkey 20) 128
+check_fails refuse-duplicate-spi 'exists' nfctl nf sa add src 10.0.0.2 \
+	dst 10.0.0.1 proto esp spi 0x1002 mode transport "${GCM[@]}"
+check_fails refuse-tunnel-tmpl 'src|dst' nfctl nf policy add dir out \
+	src 10.9.0.0/24 dst 10.8.0.0/24 tmpl proto esp mode tunnel
+check_fails refuse-icv 'ICV|64, 96|128' nfctl nf sa add src 10.0.0.1 \
+	dst 10.0.0.2 proto esp spi 0x3002 mode transport \
+	aead 'rfc4106(gcm(aes))' 0x$(hexkey 20) 100
+finish
