@@ -11,10 +11,10 @@
 #include <linux/crypto.h>
 #include <net/genetlink.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 #include <net/gso.h>
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -25,7 +25,7 @@
  * it received the request itself. NFIPSEC_CRYPTO_DONE(fn) defines fn_cb,
  * the callback to register, which calls fn(data, err).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 #define NFIPSEC_CRYPTO_DONE(fn)					\
 	static void fn##_cb(void *data, int err)		\
 	{							\
@@ -42,7 +42,7 @@
 /* 6.12 turned NETIF_F_NETNS_LOCAL into a bit of its own. */
 static inline void nfipsec_dev_set_netns_local(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 	dev->netns_local = true;
 #else
 	dev->features |= NETIF_F_NETNS_LOCAL;
@@ -52,7 +52,7 @@ static inline void nfipsec_dev_set_netns_local(struct net_device *dev)
 /* 6.2 put a whole genl_info into genl_dumpit_info. */
 static inline struct nlattr **nfipsec_dump_attrs(struct netlink_callback *cb)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
 	return genl_dumpit_info(cb)->info.attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;

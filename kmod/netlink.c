@@ -148,8 +148,8 @@ static int parse_addr(const struct nlattr *a, u16 family,
 	if (nla_len(a) != len) {
 		set_err(extack, a,
 			family == AF_INET ?
-				    "IPv4 address must be 4 bytes" :
-				    "IPv6 address must be 16 bytes");
+			"IPv4 address must be 4 bytes" :
+			"IPv6 address must be 16 bytes");
 		return -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
@@ -314,8 +314,8 @@ static int parse_alg(const struct nlattr *nest, u8 type,
 	if (!alg) {
 		set_err(extack, tb[NFIPSEC_ALG_A_NAME],
 			type == NFIPSEC_ALG_AEAD ? "unknown AEAD algorithm" :
-				    type == NFIPSEC_ALG_ENC ? "unknown encryption algorithm" :
-				    "unknown authentication algorithm");
+			type == NFIPSEC_ALG_ENC ? "unknown encryption algorithm" :
+			"unknown authentication algorithm");
 		return -ENOPROTOOPT;
 	}
 	bits = tb[NFIPSEC_ALG_A_KEY] ? nla_len(tb[NFIPSEC_ALG_A_KEY]) * 8 : 0;
@@ -1052,8 +1052,8 @@ static int parse_tmpl(const struct nlattr *nest, struct nfipsec_tmpl *t,
 	if (t->proto != IPPROTO_ESP) {
 		set_err(extack, tb[NFIPSEC_TMPL_A_PROTO],
 			t->proto == IPPROTO_AH ?
-				    "AH templates are not implemented yet" :
-				    "template protocol must be esp or ah");
+			"AH templates are not implemented yet" :
+			"template protocol must be esp or ah");
 		return t->proto == IPPROTO_AH ? -EOPNOTSUPP : -EINVAL;
 	}
 	t->mode = nla_get_u8(tb[NFIPSEC_TMPL_A_MODE]);
@@ -1229,8 +1229,9 @@ static int policy_find_req(struct genl_info *info, struct nfipsec_net *nn,
 	if (err)
 		return err;
 	if (tb[NFIPSEC_POLICY_A_INDEX]) {
-		*pp = nfipsec_policy_by_index(nn,
-					      nla_get_u32(tb[NFIPSEC_POLICY_A_INDEX]));
+		u32 index = nla_get_u32(tb[NFIPSEC_POLICY_A_INDEX]);
+
+		*pp = nfipsec_policy_by_index(nn, index);
 	} else {
 		err = policy_from_attrs(&key, a, false, info->extack);
 		if (err)

@@ -120,7 +120,7 @@ bool nfipsec_alg_key_ok(const struct nfipsec_alg *alg, unsigned int bits);
 
 /* replay.c */
 struct nfipsec_replay {
-	spinlock_t lock;	/* serialises check-and-update */
+	spinlock_t lock;	/* top and bitmap change together */
 	u32 window;		/* packets; 0: no replay check */
 	u32 nbits;		/* bitmap size, a power of two >= window */
 	u64 top;		/* highest sequence number accepted */

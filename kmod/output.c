@@ -59,36 +59,33 @@ static void out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	kfree_skb(skb);
 }
 
-static struct dst_entry *route_outer6(struct net *net, struct nfipsec_sa *sa)
-{
-	struct flowi6 fl6 = {
-		.daddr = sa->dst.in6,
-		.saddr = sa->src.in6,
-		.flowi6_proto = IPPROTO_ESP,
-	};
-	struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-	int err = dst->error;
-
-	if (err) {
-		dst_release(dst);
-		return ERR_PTR(err);
-	}
-	return dst;
-}
-
 static struct dst_entry *route_outer(struct net *net, struct nfipsec_sa *sa)
 {
-	struct flowi4 fl4 = {
-		.daddr = sa->dst.ip,
-		.saddr = sa->src.ip,
-		.flowi4_proto = IPPROTO_ESP,
-	};
-	struct rtable *rt;
+	if (sa->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = sa->dst.ip,
+			.saddr = sa->src.ip,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
 
-	if (sa->family == AF_INET6)
-		return route_outer6(net, sa);
-	rt = ip_route_output_key(net, &fl4);
-	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	{
+		struct flowi6 fl6 = {
+			.daddr = sa->dst.in6,
+			.saddr = sa->src.in6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+		int err = dst->error;
+
+		if (err) {
+			dst_release(dst);
+			return ERR_PTR(err);
+		}
+		return dst;
+	}
 }
 
 /*

@@ -191,8 +191,8 @@ int nfipsec_spd_init(struct nfipsec_net *nn)
 	INIT_LIST_HEAD(&nn->pol_list);
 	for (i = 0; i < 3; i++)
 		INIT_LIST_HEAD(&nn->plens[i]);
-	nn->pol_hash = kvcalloc(1 << NFIPSEC_POL_HASH_BITS,
-				sizeof(*nn->pol_hash), GFP_KERNEL);
+	nn->pol_hash = kvzalloc(sizeof(*nn->pol_hash) << NFIPSEC_POL_HASH_BITS,
+				GFP_KERNEL);
 	return nn->pol_hash ? 0 : -ENOMEM;
 }
 

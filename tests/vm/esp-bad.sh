@@ -13,21 +13,23 @@ esp_setup
 K=0x$(hexkey 20)
 GCM=(aead 'rfc4106(gcm(aes))' $K 128)
 
-xf_in_sa() {	# xf_in_sa SPI KEY: replace xf's outbound SA (nf's inbound)
-	ip -n xf xfrm state flush spi 0x1002 proto esp 2>/dev/null
+# xf_in_sa SPI KEY [OSEQ]: replace xf's outbound SA (nf's inbound); OSEQ
+# is the last sequence number it sent (XFRM sends OSEQ+1 next).
+xf_in_sa() {
 	ip -n xf xfrm state deleteall src 10.0.0.2 dst 10.0.0.1 2>/dev/null
 	ip -n xf xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi "$1" \
-		mode transport aead 'rfc4106(gcm(aes))' "$2" 128
+		mode transport aead 'rfc4106(gcm(aes))' "$2" 128 \
+		replay-oseq "${3:-0}"
 }
 
-# expect_drop NAME REASON CMD...: CMD's traffic must raise REASON's count
+# expect_drop NAME REASON N CMD...: CMD makes exactly N drops for REASON.
 expect_drop() {
-	local name=$1 reason=$2 before after
-	shift 2
+	local name=$1 reason=$2 n=$3 before after
+	shift 3
 	before=$(drop_count nf "$reason")
 	"$@" >/dev/null 2>&1
 	after=$(drop_count nf "$reason")
-	if [ -n "$after" ] && [ "$after" -gt "${before:-0}" ]; then
+	if [ -n "$after" ] && [ "$after" -eq "$((${before:-0} + n))" ]; then
 		ok "$name"
 	else
 		fail "$name" "$reason count $before -> $after"
@@ -39,7 +41,7 @@ check good-traffic ping_any xf 10.0.0.1 -c2 -i0.2 -W2
 
 # cleartext: xf without policies sends plain ICMP
 ip -n xf xfrm policy flush
-expect_drop cleartext-dropped cleartext ping_any xf 10.0.0.1 -c1 -W1
+expect_drop cleartext-dropped cleartext 1 ping_any xf 10.0.0.1 -c1 -W1
 check_fails cleartext-not-answered . ping_any xf 10.0.0.1 -c1 -W1
 ip -n xf xfrm policy add dir out src 10.0.0.2/32 dst 10.0.0.1/32 \
 	tmpl proto esp mode transport
@@ -48,11 +50,17 @@ ip -n xf xfrm policy add dir in src 10.0.0.1/32 dst 10.0.0.2/32 \
 
 # replay: the same SA re-added on xf starts again at sequence 1
 xf_in_sa 0x1002 $K
-expect_drop replay-dropped replay ping_any xf 10.0.0.1 -c2 -i0.2 -W1
+expect_drop replay-dropped replay 2 ping_any xf 10.0.0.1 -c2 -i0.2 -W1
 
 # unknown SPI
 xf_in_sa 0x2002 $K
-expect_drop unknown-spi-dropped no-sa ping_any xf 10.0.0.1 -c1 -W1
+expect_drop unknown-spi-dropped no-sa 1 ping_any xf 10.0.0.1 -c1 -W1
+
+# wrong key: the ICV cannot verify
+# Same SPI, another key, and sequence numbers past nf's window (the replay
+# check comes before the ICV check): nf sees a wrong ICV.
+xf_in_sa 0x1002 0x$(hexkey 20) 1000
+expect_drop bad-icv-dropped icv 1 ping_any xf 10.0.0.1 -c1 -W1
 
 # and traffic continues once the peer is right again (fresh SA pair)
 esp_flush

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# nfipsec against Linux XFRM: transport mode, IPv4 inside IPv4, every algorithm
-# of issue 3, ping and TCP with checksum both ways. Topology: see
+# nfipsec against Linux XFRM: transport mode, IPv4 inside IPv4, the AEAD
+# algorithms of issue 3 and ESN (ENC+AUTH: the -authenc file), ping and TCP
+# with checksum both ways. Topology: see
 # esp-lib.inc (namespaces nf and xf on one veth pair).
 #
 #   nf (nfipsec) ----veth---- xf (XFRM)
 . "$(dirname "$0")/esp-lib.inc"
 esp_setup
-esp_matrix transport 4 4
+esp_matrix transport 4 4 aead
 finish
