@@ -28,6 +28,13 @@
  * stack fragments it. Transport mode, and a tunnel whose peer is the inner
  * destination itself, cannot split "inner" from "outer" path MTU (it is
  * one route), so their outer packets are fragmented instead.
+ *
+ * TODO: learn the outer path MTU from ICMP errors that quote our own ESP
+ * (an ICMP handler calling ipv4_update_pmtu/ip6_update_pmtu); until then a
+ * DF path narrower than the first hop stalls.
+ * TODO: the inner packet is stolen before conntrack confirms it, so
+ * "ct state established" never matches tunnelled flows on this host;
+ * confirm it (nf_conntrack_confirm) before stealing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
