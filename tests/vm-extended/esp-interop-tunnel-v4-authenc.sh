@@ -7,7 +7,7 @@
 # esp-lib.inc (namespaces nf and xf on one veth pair).
 #
 #   nf (nfipsec) ----veth---- xf (XFRM)
-. "$(dirname "$0")/esp-lib.inc"
+. "$(dirname "$0")/../vm/esp-lib.inc"
 esp_setup
 esp_matrix tunnel 4 4 authenc
 finish
