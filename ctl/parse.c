@@ -617,6 +617,30 @@ unknown:
 	return -1;
 }
 
+/*
+ * "pcrypt(NAME)" or "cryptd(NAME)" for an AEAD: the crypto API runs NAME
+ * through that template (asynchronously). Copies NAME to @inner and
+ * returns the template's name, or NULL for any other word.
+ */
+static const char *unwrap(const char *word, char *inner, size_t size)
+{
+	static const char *const wraps[] = { "pcrypt", "cryptd" };
+	size_t i, n = strlen(word);
+
+	for (i = 0; i < ARRAY_LEN(wraps); i++) {
+		size_t w = strlen(wraps[i]);
+
+		if (n > w + 2 && n - w - 2 < size &&
+		    !strncmp(word, wraps[i], w) && word[w] == '(' &&
+		    word[n - 1] == ')') {
+			memcpy(inner, word + w + 1, n - w - 2);
+			inner[n - w - 2] = 0;
+			return wraps[i];
+		}
+	}
+	return NULL;
+}
+
 int parse_alg(struct args *a, const char *slot, struct alg_spec *aead,
 	      struct alg_spec *enc, struct alg_spec *auth)
 {
@@ -627,7 +651,8 @@ int parse_alg(struct args *a, const char *slot, struct alg_spec *aead,
 	struct alg_spec *dst = want == NFIPSEC_ALG_AEAD ? aead :
 			       want == NFIPSEC_ALG_ENC ? enc : auth;
 	uint8_t key[NFIPSEC_KEY_MAX];
-	const char *word, *k, *v;
+	char inner[NFIPSEC_ALG_NAME_MAX];
+	const char *word, *k, *v, *wrap = NULL;
 	struct choice c;
 	uint32_t icv;
 	size_t len;
@@ -641,7 +666,16 @@ int parse_alg(struct args *a, const char *slot, struct alg_spec *aead,
 		     "auth" : slot);
 		return -1;
 	}
-	if (!resolve(word, &c)) {
+	if (want == NFIPSEC_ALG_AEAD)
+		wrap = unwrap(word, inner, sizeof(inner));
+	if (wrap) {
+		if (!resolve(inner, &c) || c.alg->type != NFIPSEC_ALG_AEAD) {
+			fail(a->cmd, "%s needs an AEAD algorithm, not \"%s\"",
+			     wrap, inner);
+			return -1;
+		}
+		c.word = word;	/* messages name what was typed */
+	} else if (!resolve(word, &c)) {
 		if (want == NFIPSEC_ALG_ENC && strchr(word, '-'))
 			return parse_combined(a, word, enc, auth);
 		fail(a->cmd, "unknown algorithm \"%s\"", word);
@@ -673,6 +707,12 @@ int parse_alg(struct args *a, const char *slot, struct alg_spec *aead,
 	if (want != NFIPSEC_ALG_ENC && check_icv(a->cmd, c.alg, icv))
 		goto out;
 	fill(dst, c.alg, key, len, icv);
+	if (wrap && (size_t)snprintf(dst->name, sizeof(dst->name), "%s(%s)",
+				     wrap, c.alg->name) >= sizeof(dst->name)) {
+		fail(a->cmd, "algorithm name \"%s(%s)\" is too long", wrap,
+		     c.alg->name);
+		goto out;
+	}
 	ret = 0;
 out:
 	wipe(key, sizeof(key));

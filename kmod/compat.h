@@ -59,4 +59,15 @@ static inline struct nlattr **nfipsec_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * Before 6.3 cryptd's AEAD ran the request through its child by changing
+ * the caller's request; the crypto manager's self-test of each new
+ * instance catches that with a WARNING (seen on 6.1). Refuse it there.
+ */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define NFIPSEC_CRYPTD_AEAD_OK	1
+#else
+#define NFIPSEC_CRYPTD_AEAD_OK	0
+#endif
+
 #endif /* _NFIPSEC_COMPAT_H */

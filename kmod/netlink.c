@@ -307,6 +307,11 @@ static int parse_alg(const struct nlattr *nest, u8 type,
 	n = strlen(buf);
 	if (type == NFIPSEC_ALG_AEAD && n > 8 && buf[n - 1] == ')' &&
 	    (!strncmp(buf, "pcrypt(", 7) || !strncmp(buf, "cryptd(", 7))) {
+		if (!NFIPSEC_CRYPTD_AEAD_OK && buf[0] == 'c') {
+			set_err(extack, tb[NFIPSEC_ALG_A_NAME],
+				"cryptd AEAD is broken before Linux 6.3; use pcrypt");
+			return -EOPNOTSUPP;
+		}
 		buf[n - 1] = '\0';
 		base = buf + 7;
 	}

@@ -124,6 +124,36 @@ void nfipsec_sa_put(struct nfipsec_sa *sa)
  * geniv template: output writes it itself (see output.c), so the AEAD is
  * always the bare one and the IV travels as associated data.
  */
+/*
+ * "pcrypt(NAME)" and "cryptd(NAME)" (an AEAD run asynchronously): NAME is
+ * an algorithm name, which the template would look up again after its
+ * own instance registered under that name, and so wrap itself until the
+ * name is too long. Pin it instead to the driver of a synchronous NAME,
+ * as "pcrypt(DRIVER)". Other names are left alone.
+ */
+static int resolve_wrapped(char *name, size_t size)
+{
+	static const char *const wraps[] = { "pcrypt(", "cryptd(" };
+	char inner[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *aead;
+	size_t n = strlen(name), i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(wraps); i++)
+		if (!strncmp(name, wraps[i], 7))
+			break;
+	if (i == ARRAY_SIZE(wraps) || n < 9 || name[n - 1] != ')')
+		return 0;
+	strscpy(inner, name + 7, min(n - 7, sizeof(inner)));
+	aead = crypto_alloc_aead(inner, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead);
+	ret = snprintf(name, size, "%s%s)", wraps[i],
+		       crypto_tfm_alg_driver_name(crypto_aead_tfm(aead)));
+	crypto_free_aead(aead);
+	return ret >= size ? -ENAMETOOLONG : 0;
+}
+
 int nfipsec_sa_setup_crypto(struct nfipsec_sa *sa,
 			    struct netlink_ext_ack *extack)
 {
@@ -138,6 +168,12 @@ int nfipsec_sa_setup_crypto(struct nfipsec_sa *sa,
 
 	if (sa->aead_alg) {
 		strscpy(name, sa->aead_name, sizeof(name));
+		err = resolve_wrapped(name, sizeof(name));
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the kernel's crypto API has no synchronous algorithm to wrap");
+			return err == -ENOENT ? -ENOPROTOOPT : err;
+		}
 	} else {
 		const char *auth = sa->auth_alg ? sa->auth_alg->name :
 						  "digest_null";

@@ -129,6 +129,14 @@ SA/AEAD/ICV_BITS 64" $SA aead 'rfc4106(gcm(aes))' $K28 64
 req aead-raw-icv-optional "SA/AEAD/ICV_BITS 128
 SA/REQID 7" $SA aead 'rfc4106(gcm(aes))' $K20 reqid 7
 
+# pcrypt(...) and cryptd(...) run an AEAD asynchronously; the inner
+# name is checked (and a keyword resolved) as without them
+req aead-pcrypt "SA/AEAD/NAME pcrypt(rfc4106(gcm(aes)))
+SA/AEAD/ICV_BITS 96" $SA aead 'pcrypt(rfc4106(gcm(aes)))' $K20 96
+req aead-cryptd-keyword "SA/AEAD/NAME cryptd(rfc4106(gcm(aes)))
+SA/AEAD/KEY $K20
+SA/AEAD/ICV_BITS 128" $SA aead 'cryptd(aes128gcm16)' $K20
+
 req chacha20poly1305 "SA/AEAD/NAME rfc7539esp(chacha20,poly1305)
 SA/AEAD/KEY $K36
 SA/AEAD/ICV_BITS 128" $SA aead chacha20poly1305 $K36
@@ -231,6 +239,10 @@ SA/PROTO 51" sa flush proto ah
 
 refuse key-length "$E key for rfc4106(gcm(aes)) is 128 bits; expected 160, 224 or 288 (key plus 32-bit salt)" \
 	$SA aead 'rfc4106(gcm(aes))' $K16 128
+refuse pcrypt-not-aead "$E pcrypt needs an AEAD algorithm, not \"cbc(aes)\"" \
+	$SA aead 'pcrypt(cbc(aes))' $K16
+refuse pcrypt-key-length "$E key for pcrypt(rfc4106(gcm(aes))) is 128 bits; expected 160, 224 or 288 (key plus 32-bit salt)" \
+	$SA aead 'pcrypt(rfc4106(gcm(aes)))' $K16 128
 refuse key-length-keyword "$E key for aes256gcm16 is 160 bits; expected 288 (key plus 32-bit salt)" \
 	$SA aead aes256gcm16 $K20
 refuse key-length-hmac "$E key for sha256 is 128 bits; expected 256" \

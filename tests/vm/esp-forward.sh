@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Gateway to gateway: hosts behind two gateways talk through an ESP tunnel
+# between the gateways, IPv4 and IPv6 subnets. First nfipsec on g1 and
+# Linux XFRM on g2, then nfipsec on both. Each case: a ping each way and
+# 1 MiB of TCP each way from host to host, and the SA counters on the
+# nfipsec side grow (so the traffic went through ESP, not around it).
+#
+#   h1 ---- g1 ================ g2 ---- h2
+#   10.1.0.2   10.0.0.1    10.0.0.2    10.2.0.2
+#   fd01::2    fd00::1     fd00::2     fd02::2
+#
+# g1 and g2 forward; h1 and h2 only have a default route. With the SAs
+# gone, a capture on the gateways' link shows no cleartext of the flow.
+. "$(dirname "$0")/esp-lib.inc"
+
+load_module || { fail load "insmod $NFIPSEC_KO"; finish; }
+mkns h1 g1 g2 h2 || { fail setup mkns; finish; }
+link h1 e0 g1 e1
+link g1 w1 g2 w2
+link g2 e2 h2 e0
+addr h1 e0 10.1.0.2/24 fd01::2/64
+addr g1 e1 10.1.0.1/24 fd01::1/64
+addr g1 w1 10.0.0.1/24 fd00::1/64
+addr g2 w2 10.0.0.2/24 fd00::2/64
+addr g2 e2 10.2.0.1/24 fd02::1/64
+addr h2 e0 10.2.0.2/24 fd02::2/64
+ip -n h1 route add default via 10.1.0.1
+ip -n h1 -6 route add default via fd01::1
+ip -n h2 route add default via 10.2.0.1
+ip -n h2 -6 route add default via fd02::1
+ip -n g1 route add 10.2.0.0/24 via 10.0.0.2
+ip -n g1 -6 route add fd02::/64 via fd00::2
+ip -n g2 route add 10.1.0.0/24 via 10.0.0.1
+ip -n g2 -6 route add fd01::/64 via fd00::1
+for n in g1 g2; do
+	forwarding $n
+	nsx $n sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+done
+nsx g1 ping -c1 -W2 10.0.0.2 >/dev/null
+nsx g1 ping -6 -c1 -W2 fd00::2 >/dev/null
+
+K1=0x$(hexkey 20)
+K2=0x$(hexkey 20)
+
+# gw_batch LOCAL PEER LNET RNET SPI_OUT SPI_IN KEY_OUT KEY_IN: one gateway's SAs
+# and policies (out, fwd and in, as XFRM wants), in ip xfrm syntax without
+# the leading "xfrm" (nfipsecctl's batch words are "sa"/"policy").
+gw_batch() {
+	local l=$1 r=$2 ln=$3 rn=$4 so=$5 si=$6 ko=$7 ki=$8
+	local aead="aead rfc4106(gcm(aes))" d
+	local t_out="tmpl src $l dst $r proto esp mode tunnel"
+	local t_in="tmpl src $r dst $l proto esp mode tunnel"
+	echo "state add src $l dst $r proto esp spi $so mode tunnel $aead $ko 128"
+	echo "state add src $r dst $l proto esp spi $si mode tunnel $aead $ki 128"
+	echo "policy add dir out src $ln dst $rn $t_out"
+	for d in fwd in; do
+		echo "policy add dir $d src $rn dst $ln $t_in"
+	done
+}
+
+# configure G ENGINE: ENGINE "xfrm" or "nf"; both families.
+configure() {
+	local g=$1 eng=$2 f=$T_DIR/$1.batch
+	if [ "$g" = g1 ]; then
+		{ gw_batch 10.0.0.1 10.0.0.2 10.1.0.0/24 10.2.0.0/24 \
+			0x4001 0x4002 "$K1" "$K2"
+		  gw_batch fd00::1 fd00::2 fd01::/64 fd02::/64 \
+			0x6001 0x6002 "$K1" "$K2"
+		} >"$f"
+	else
+		{ gw_batch 10.0.0.2 10.0.0.1 10.2.0.0/24 10.1.0.0/24 \
+			0x4002 0x4001 "$K2" "$K1"
+		  gw_batch fd00::2 fd00::1 fd02::/64 fd01::/64 \
+			0x6002 0x6001 "$K2" "$K1"
+		} >"$f"
+	fi
+	if [ "$eng" = xfrm ]; then
+		sed -i 's/^/xfrm /' "$f"
+		ip -n "$g" -batch "$f"
+	else
+		sed -i 's/^state /sa /' "$f"
+		nfctl "$g" -b "$f" >/dev/null
+	fi
+}
+
+# pair ENGINE1 ENGINE2: g1 runs ENGINE1, g2 ENGINE2.
+pair() { configure g1 "$1" && configure g2 "$2"; }
+
+unconfigure() {
+	printf '%s\n' "xfrm policy flush" "xfrm state flush" >"$T_DIR/flush"
+	ip -n "$1" -batch "$T_DIR/flush"
+	printf '%s\n' "policy flush" "sa flush" >"$T_DIR/flush"
+	nfctl "$1" -b "$T_DIR/flush" >/dev/null
+}
+
+# sa_stat NS SPI FIELD: a per-SA counter from nfipsecctl's JSON listing.
+sa_stat() {
+	nfctl "$1" -j -s sa list |
+		jq -r --argjson spi "$(($2))" \
+			'.[] | select(.spi == $spi) | .stats.'"$3"
+}
+
+# hosts CASE ADDR1 ADDR2 SPI_OUT: traffic both ways between h1 (ADDR1) and
+# h2 (ADDR2); g1's outbound SA SPI_OUT must count the packets.
+hosts() {
+	local name=$1 a1=$2 a2=$3 spi=$4 before after why=
+	before=$(sa_stat g1 "$spi" packets_out)
+	ping_any h1 "$a2" -c1 -W3 >/dev/null || why="ping h1->h2"
+	[ -z "$why" ] && { ping_any h2 "$a1" -c1 -W3 >/dev/null ||
+			   why="ping h2->h1"; }
+	[ -z "$why" ] && { tcp_transfer h1 h2 "$a2" 1048576 ||
+			   why="tcp h1->h2"; }
+	[ -z "$why" ] && { tcp_transfer h2 h1 "$a1" 1048576 ||
+			   why="tcp h2->h1"; }
+	after=$(sa_stat g1 "$spi" packets_out)
+	# 1 MiB is more than 700 full-size segments; ACKs come on top
+	if [ -z "$why" ] && ! [ "${after:-0}" -ge $((${before:-0} + 700)) ]
+	then
+		why="g1's SA $spi counted ${before:-?} -> ${after:-?} packets"
+	fi
+	if [ -z "$why" ]; then ok "$name"; else fail "$name" "$why"; fi
+}
+
+check "g1 nfipsec, g2 XFRM: configure" pair nf xfrm
+hosts "nf-xfrm: IPv4 subnets" 10.1.0.2 10.2.0.2 0x4001
+hosts "nf-xfrm: IPv6 subnets" fd01::2 fd02::2 0x6001
+
+# Cleartext into g1's protected subnet is not forwarded: g2 without
+# policies routes h2's ping in the clear, and g1 drops it (fwd policy).
+ip -n g2 xfrm policy flush
+before=$(drop_count g1 cleartext)
+check_fails "nf-xfrm: cleartext from g2 not forwarded" . \
+	ping_any h2 10.1.0.2 -c1 -W2
+after=$(drop_count g1 cleartext)
+check_eq "nf-xfrm: that cleartext counted" $((${before:-0} + 1)) "${after:-?}"
+
+unconfigure g1
+unconfigure g2
+check "nfipsec on both gateways: configure" pair nf nf
+hosts "nf-nf: IPv4 subnets" 10.1.0.2 10.2.0.2 0x4001
+hosts "nf-nf: IPv6 subnets" fd01::2 fd02::2 0x6001
+
+# The SAs go away mid-transfer: the policies stay, so what follows is
+# dropped (no SA) and nothing of the flow crosses the link in the clear.
+# The payload is a known text (32 MiB: longer than the second the transfer
+# runs before the flush), so a capture can look for it.
+yes "nfipsec-cleartext-marker" | head -c 33554432 >"$T_DIR/payload.marker"
+nsx g2 tcpdump -i w2 -nn -U -w "$T_DIR/w2.pcap" 2>"$T_DIR/tcpdump.err" &
+tdp=$!
+for _ in $(seq 50); do
+	[[ $(<"$T_DIR/tcpdump.err") == *listening* ]] && break
+	sleep 0.2
+done
+nsx h2 timeout 60 socat -u TCP-LISTEN:5002,reuseaddr,bind=10.2.0.2 \
+	OPEN:/dev/null &
+spid=$!
+nsx h1 timeout 60 socat -u OPEN:"$T_DIR/payload.marker" \
+	TCP:10.2.0.2:5002,retry=50,interval=0.2 2>/dev/null &
+cpid=$!
+sleep 1
+before=$(drop_count g1 no-out-sa)
+printf '%s\n' "sa flush" >"$T_DIR/flush"
+nfctl g1 -b "$T_DIR/flush" >/dev/null
+sleep 2
+after=$(drop_count g1 no-out-sa)
+kill $cpid $spid 2>/dev/null
+wait $cpid $spid 2>/dev/null
+sleep 1
+kill $tdp
+wait $tdp 2>/dev/null
+if [ "${after:-0}" -gt "${before:-0}" ]; then
+	ok "SA deleted mid-transfer: the flow is dropped (no-out-sa)"
+else
+	fail "SA deleted mid-transfer: the flow is dropped (no-out-sa)" \
+		"no-out-sa count ${before:-?} -> ${after:-?}"
+fi
+n_esp=$(tcpdump -nn -r "$T_DIR/w2.pcap" esp 2>/dev/null | wc -l)
+n_plain=$(tcpdump -nn -r "$T_DIR/w2.pcap" 'tcp port 5002' 2>/dev/null |
+	  wc -l)
+hits=$(grep -ac "nfipsec-cleartext-marker" "$T_DIR/w2.pcap")
+if [ "$n_esp" -gt 10 ] && [ "$n_plain" = 0 ] && [ "$hits" = 0 ]; then
+	ok "SA deleted mid-transfer: no cleartext on the wire"
+else
+	fail "SA deleted mid-transfer: no cleartext on the wire" \
+		"$n_esp ESP packets, $n_plain plain TCP packets, $hits marker hits"
+fi
+finish
