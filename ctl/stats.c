@@ -35,6 +35,7 @@ static const char *const counter_names[NFIPSEC_CNT_MAX + 1] = {
 	[NFIPSEC_CNT_IN_PACKETS] = "in-packets",
 	[NFIPSEC_CNT_OUT_PACKETS] = "out-packets",
 	[NFIPSEC_CNT_BYPASS] = "bypass",
+	[NFIPSEC_CNT_PMTU_UPDATES] = "pmtu-updates",
 };
 
 #define SLOTS 64	/* room for reasons a newer module adds */

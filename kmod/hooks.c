@@ -9,6 +9,9 @@
  *                 (nf_defrag, enabled with the first SA).
  *   LOCAL_IN,     cleartext that an in (fwd) protect policy covers is
  *   FORWARD       dropped; what came out of nfipsec0 was checked already.
+ *   LOCAL_IN      after the filter table: ICMP "fragmentation needed" /
+ *                 ICMPv6 "packet too big" quoting our own ESP lowers the
+ *                 path MTU to the SA's peer (pmtu.c); the ICMP goes on.
  *   POST_ROUTING  the out policy decides: bypass, discard, or protect with
  *                 the SA its template names (output.c). Our own ESP
  *                 packets pass through again, recognised by the per-CPU
@@ -132,6 +135,22 @@ static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+static unsigned int nfipsec_icmp_in(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+
+	if (!READ_ONCE(nn->nsa))
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4) {
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			nfipsec_pmtu_icmp4(nn, skb);
+	} else {
+		nfipsec_pmtu_icmp6(nn, skb);
+	}
+	return NF_ACCEPT;
+}
+
 static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -184,6 +203,8 @@ static const struct nf_hook_ops nfipsec_hook_ops[] = {
 	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_FILTER - 1 },
 	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_FORWARD, .priority = NF_IP_PRI_FILTER - 1 },
+	{ .hook = nfipsec_icmp_in, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_FILTER + 1 },
 	{ .hook = nfipsec_post, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_POST_ROUTING, .priority = NF_IP_PRI_LAST - 1 },
 	{ .hook = nfipsec_pre6, .pf = NFPROTO_IPV6,
@@ -192,6 +213,8 @@ static const struct nf_hook_ops nfipsec_hook_ops[] = {
 	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP6_PRI_FILTER - 1 },
 	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_FORWARD, .priority = NF_IP6_PRI_FILTER - 1 },
+	{ .hook = nfipsec_icmp_in, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP6_PRI_FILTER + 1 },
 	{ .hook = nfipsec_post, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_POST_ROUTING, .priority = NF_IP6_PRI_LAST - 1 },
 };

@@ -269,9 +269,13 @@ int nfipsec_dev_register(void);
 void nfipsec_dev_unregister(void);
 void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb);
 
-/* output.c, input.c */
+/* output.c, input.c, pmtu.c */
 void nfipsec_output(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		    struct sk_buff *skb);
+struct dst_entry *nfipsec_route_outer(struct net *net,
+				      const struct nfipsec_sa *sa);
+void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb);
+void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb);
 void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		   struct sk_buff *skb, unsigned int esp_off);
 

@@ -27,11 +27,13 @@
  * any router. Otherwise the outer packet is sent with DF clear and the
  * stack fragments it. Transport mode, and a tunnel whose peer is the inner
  * destination itself, cannot split "inner" from "outer" path MTU (it is
- * one route), so their outer packets are fragmented instead.
- *
- * TODO: learn the outer path MTU from ICMP errors that quote our own ESP
- * (an ICMP handler calling ipv4_update_pmtu/ip6_update_pmtu); until then a
- * DF path narrower than the first hop stalls.
+ * one route), so their outer packets are fragmented instead. The MTU is
+ * that of the route to the peer: the first hop's, until a router further
+ * on reports a narrower path with ICMP "fragmentation needed" / "packet
+ * too big" quoting our ESP; pmtu.c checks such an ICMP and records the
+ * path MTU on that route (ipv4_update_pmtu/ip6_update_pmtu), so the next
+ * packet finds it here. An inner MTU below 576 (IPv4) or 1280 (IPv6)
+ * cannot be asked of the sender; the outer packet is fragmented then.
  * TODO: the inner packet is stolen before conntrack confirms it, so
  * "ct state established" never matches tunnelled flows on this host;
  * confirm it (nf_conntrack_confirm) before stealing.
@@ -66,7 +68,9 @@ static void out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	kfree_skb(skb);
 }
 
-static struct dst_entry *route_outer(struct net *net, struct nfipsec_sa *sa)
+/* The route to the SA's peer; pmtu.c reads its MTU too. */
+struct dst_entry *nfipsec_route_outer(struct net *net,
+				      const struct nfipsec_sa *sa)
 {
 	if (sa->family == AF_INET) {
 		struct flowi4 fl4 = {
@@ -242,7 +246,7 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		goto drop_nomem;
 
 	if (tunnel) {
-		dst = route_outer(nn->net, sa);
+		dst = nfipsec_route_outer(nn->net, sa);
 		if (IS_ERR(dst)) {
 			out_drop(nn, sa, skb, NFIPSEC_DROP_ROUTE);
 			return;

@@ -374,6 +374,7 @@ enum nfipsec_counter {
 	NFIPSEC_CNT_IN_PACKETS,		/* decapsulated and accepted */
 	NFIPSEC_CNT_OUT_PACKETS,	/* encapsulated and sent */
 	NFIPSEC_CNT_BYPASS,		/* passed by a bypass policy */
+	NFIPSEC_CNT_PMTU_UPDATES,	/* ICMP quoting our ESP lowered a path MTU */
 	NFIPSEC_CNT_PAD,
 	__NFIPSEC_CNT_MAX
 };
