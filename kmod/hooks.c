@@ -60,7 +60,7 @@ static unsigned int esp_in(struct nfipsec_net *nn, struct sk_buff *skb,
 			       dst, proto, family);
 	if (!sa) {
 		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
-		net_dbg_ratelimited("nfipsec: in: unknown SPI 0x%08x\n",
+		net_dbg_ratelimited("in: unknown SPI 0x%08x\n",
 				    get_unaligned_be32(skb->data + off));
 		return NF_DROP;
 	}
@@ -130,7 +130,7 @@ static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	nfipsec_drop_inc(nn, NFIPSEC_DROP_CLEARTEXT);
-	net_dbg_ratelimited("nfipsec: cleartext for a protected flow, policy %u\n",
+	net_dbg_ratelimited("cleartext for a protected flow, policy %u\n",
 			    p->index);
 	return NF_DROP;
 }

@@ -39,7 +39,7 @@ static void in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	else if (reason == NFIPSEC_DROP_ICV)
 		stat = NFIPSEC_SA_STAT_ICV_FAIL;
 	nfipsec_sa_stat_add(sa, stat, 1);
-	net_dbg_ratelimited("nfipsec: in SPI 0x%08x: drop, reason %d\n",
+	net_dbg_ratelimited("in SPI 0x%08x: drop, reason %d\n",
 			    ntohl(sa->spi), reason);
 	kfree_skb(skb);
 }

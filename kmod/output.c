@@ -63,7 +63,7 @@ static void out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	nfipsec_drop_inc(nn, reason);
 	if (sa)
 		nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_ERRORS, 1);
-	net_dbg_ratelimited("nfipsec: out SPI 0x%08x: drop, reason %d\n",
+	net_dbg_ratelimited("out SPI 0x%08x: drop, reason %d\n",
 			    sa ? ntohl(sa->spi) : 0, reason);
 	kfree_skb(skb);
 }

@@ -59,7 +59,7 @@ static unsigned int pmtu_check_sa(struct nfipsec_net *nn, __be32 spi,
 	sa = nfipsec_sa_lookup(nn, spi, dst, IPPROTO_ESP, family);
 	if (!sa || (family == AF_INET ? sa->src.ip != src->ip :
 		    !ipv6_addr_equal(&sa->src.in6, &src->in6))) {
-		net_dbg_ratelimited("nfipsec: pmtu: ICMP for unknown SPI 0x%08x ignored\n",
+		net_dbg_ratelimited("pmtu: ICMP for unknown SPI 0x%08x ignored\n",
 				    ntohl(spi));
 		return 0;
 	}
@@ -77,7 +77,7 @@ static void pmtu_learned(struct nfipsec_net *nn, __be32 spi,
 			 unsigned int cur, unsigned int mtu)
 {
 	nfipsec_cnt_inc(nn, NFIPSEC_CNT_PMTU_UPDATES);
-	net_dbg_ratelimited("nfipsec: pmtu: SPI 0x%08x path MTU %u -> %u\n",
+	net_dbg_ratelimited("pmtu: SPI 0x%08x path MTU %u -> %u\n",
 			    ntohl(spi), cur, mtu);
 }
 
@@ -114,7 +114,7 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb)
 		return;
 	qh = (const struct iphdr *)(skb->data + qoff);
 	if (mtu < NFIPSEC_PMTU_MIN4) {
-		net_dbg_ratelimited("nfipsec: pmtu: ICMP with MTU %u from %pI4 ignored\n",
+		net_dbg_ratelimited("pmtu: ICMP with MTU %u from %pI4 ignored\n",
 				    mtu, &ip_hdr(skb)->saddr);
 		return;
 	}
@@ -170,7 +170,7 @@ void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
 	if (!spi)
 		return;
 	if (mtu < IPV6_MIN_MTU) {
-		net_dbg_ratelimited("nfipsec: pmtu: ICMPv6 with MTU %u from %pI6c ignored\n",
+		net_dbg_ratelimited("pmtu: ICMPv6 with MTU %u from %pI6c ignored\n",
 				    mtu, &ip6h->saddr);
 		return;
 	}

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Bad input and refusals: cleartext to a protected destination, an unknown
-# SPI, a wrong ICV, a replayed sequence, each dropped and counted under its
-# own reason while good traffic continues; and configuration refusals with
-# the message that says what was wrong.
+# SPI, a wrong ICV, a replayed sequence, wrong padding, a truncated packet,
+# each dropped and counted under its own reason while good traffic
+# continues; reordering inside the replay window accepted; and
+# configuration refusals with the message that says what was wrong.
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 #   transport mode, AES-GCM-128; xf plays the misbehaving peer.
@@ -66,6 +67,58 @@ expect_drop bad-icv-dropped icv 1 ping_any xf 10.0.0.1 -c1 -W1
 esp_flush
 esp_case transport 4 4 "${GCM[@]}"
 check traffic-continues ping_any xf 10.0.0.1 -c2 -i0.2 -W2
+
+# Crafted packets from xf (a raw ESP socket): NULL encryption, so the
+# payload is in the clear and python's hmac computes a valid ICV. One
+# good packet (a UDP datagram) must be accepted, then each bad one is
+# dropped under its own reason. Sequence numbers rise, so none is a replay.
+NK=0x$(hexkey 32)
+nfctl nf sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x5002 \
+	mode transport enc 'ecb(cipher_null)' "" \
+	auth-trunc 'hmac(sha256)' $NK 128
+# craft KIND...: send one crafted packet per KIND to 10.0.0.1
+craft() {
+	nsx xf python3 - "${NK#0x}" 0x5002 "$@" <<'PY'
+import hashlib, hmac, socket, struct, sys
+key, spi = bytes.fromhex(sys.argv[1]), int(sys.argv[2], 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ESP)
+# UDP to the discard port, checksum 0 (none), 4 bytes of data
+udp = struct.pack('!HHHH', 40000, 9, 12, 0) + b'nfip'
+for seq, kind in enumerate(sys.argv[3:], start=1):
+    pad, nh = b'\x01\x02', 17
+    if kind == 'bad-padding':
+        pad = b'\x01\x07'
+    body = struct.pack('!II', spi, seq) + udp + pad + bytes([len(pad), nh])
+    pkt = body + hmac.new(key, body, hashlib.sha256).digest()[:16]
+    if kind == 'truncated':
+        pkt = pkt[:14]
+    s.sendto(pkt, ('10.0.0.1', 0))
+PY
+}
+# sa_in SPI: packets-in of nf's SA SPI
+sa_in() {
+	nfctl nf -j -s sa list |
+		jq -r --argjson spi "$(($1))" \
+			'.[] | select(.spi == $spi) | .stats.packets_in'
+}
+in0=$(sa_in 0x5002)
+pad0=$(drop_count nf bad-padding)
+mal0=$(drop_count nf malformed)
+craft good bad-padding truncated
+check_eq crafted-good-accepted $((${in0:-0} + 1)) "$(sa_in 0x5002)"
+check_eq crafted-bad-padding-dropped $((${pad0:-0} + 1)) \
+	"$(drop_count nf bad-padding)"
+check_eq crafted-truncated-dropped $((${mal0:-0} + 1)) \
+	"$(drop_count nf malformed)"
+
+# Reordering inside the replay window is accepted: netem on xf sends a
+# quarter of the packets at once and delays the others, and 1 MiB of TCP
+# from xf arrives whole with no replay drop.
+nsx xf tc qdisc add dev xv root netem delay 10ms reorder 25% 50%
+rep0=$(drop_count nf replay)
+check reordered-transfer tcp_transfer xf nf 10.0.0.1 1048576
+check_eq reordered-no-replay-drops "${rep0:-0}" "$(drop_count nf replay)"
+nsx xf tc qdisc del dev xv root
 
 # refusals, each with what was wrong
 check_fails refuse-key-length '160|224|288' nfctl nf sa add src 10.0.0.1 \
