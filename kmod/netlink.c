@@ -666,7 +666,7 @@ static void sa_sum_stats(struct nfipsec_sa *sa, u64 *v)
 static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		  bool keys)
 {
-	u64 v[NFIPSEC_SA_STAT_MAX + 1];
+	u64 v[NFIPSEC_SA_STAT_MAX + 1], seq_out;
 	struct nfipsec_lft cur = {};
 	struct nlattr *n, *st;
 	int i;
@@ -683,11 +683,15 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		return -EMSGSIZE;
 	if (!full)
 		goto end;
+	/* without ESN the counter goes on past 2^32-1 only as drops */
+	seq_out = atomic64_read(&sa->seq_out);
+	if (!(sa->flags & NFIPSEC_SA_F_ESN))
+		seq_out = min_t(u64, seq_out, U32_MAX);
 	if (nla_put_u32(skb, NFIPSEC_SA_A_REPLAY_WINDOW, sa->replay.window) ||
 	    nla_put_u32(skb, NFIPSEC_SA_A_FLAGS, sa->flags) ||
 	    nla_put_u8(skb, NFIPSEC_SA_A_DF, sa->df) ||
-	    nla_put_u64_64bit(skb, NFIPSEC_SA_A_SEQ_OUT,
-			      atomic64_read(&sa->seq_out), NFIPSEC_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFIPSEC_SA_A_SEQ_OUT, seq_out,
+			      NFIPSEC_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, NFIPSEC_SA_A_SEQ_IN,
 			      READ_ONCE(sa->replay.top), NFIPSEC_SA_A_PAD))
 		return -EMSGSIZE;

@@ -70,8 +70,8 @@ check traffic-continues ping_any xf 10.0.0.1 -c2 -i0.2 -W2
 
 # Crafted packets from xf (a raw ESP socket): NULL encryption, so the
 # payload is in the clear and python's hmac computes a valid ICV. One
-# good packet (a UDP datagram) must be accepted, then each bad one is
-# dropped under its own reason. Sequence numbers rise, so none is a replay.
+# good packet (a UDP datagram) must be accepted, the same bytes re-sent are
+# a replay, and each bad one is dropped under its own reason.
 NK=0x$(hexkey 32)
 nfctl nf sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x5002 \
 	mode transport enc 'ecb(cipher_null)' "" \
@@ -84,14 +84,19 @@ key, spi = bytes.fromhex(sys.argv[1]), int(sys.argv[2], 0)
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ESP)
 # UDP to the discard port, checksum 0 (none), 4 bytes of data
 udp = struct.pack('!HHHH', 40000, 9, 12, 0) + b'nfip'
-for seq, kind in enumerate(sys.argv[3:], start=1):
-    pad, nh = b'\x01\x02', 17
-    if kind == 'bad-padding':
-        pad = b'\x01\x07'
-    body = struct.pack('!II', spi, seq) + udp + pad + bytes([len(pad), nh])
-    pkt = body + hmac.new(key, body, hashlib.sha256).digest()[:16]
-    if kind == 'truncated':
-        pkt = pkt[:14]
+seq, pkt = 0, b''
+for kind in sys.argv[3:]:
+    if kind != 'again':		# 'again': the previous packet, re-sent
+        seq += 1
+        pad, nh = b'\x01\x02', 17
+        if kind == 'bad-padding':
+            pad = b'\x01\x07'
+        body = struct.pack('!II', spi, seq) + udp + pad + bytes([len(pad), nh])
+        pkt = body + hmac.new(key, body, hashlib.sha256).digest()[:16]
+        if kind == 'bad-icv':
+            pkt = pkt[:-1] + bytes([pkt[-1] ^ 0x80])
+        if kind == 'truncated':
+            pkt = pkt[:14]
     s.sendto(pkt, ('10.0.0.1', 0))
 PY
 }
@@ -102,10 +107,15 @@ sa_in() {
 			'.[] | select(.spi == $spi) | .stats.packets_in'
 }
 in0=$(sa_in 0x5002)
+rep0=$(drop_count nf replay)
+icv0=$(drop_count nf icv)
 pad0=$(drop_count nf bad-padding)
 mal0=$(drop_count nf malformed)
-craft good bad-padding truncated
+craft good again bad-icv bad-padding truncated
 check_eq crafted-good-accepted $((${in0:-0} + 1)) "$(sa_in 0x5002)"
+check_eq crafted-resent-is-replay $((${rep0:-0} + 1)) "$(drop_count nf replay)"
+check_eq crafted-flipped-icv-dropped $((${icv0:-0} + 1)) \
+	"$(drop_count nf icv)"
 check_eq crafted-bad-padding-dropped $((${pad0:-0} + 1)) \
 	"$(drop_count nf bad-padding)"
 check_eq crafted-truncated-dropped $((${mal0:-0} + 1)) \

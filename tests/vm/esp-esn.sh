@@ -8,7 +8,8 @@
 # cross it. The high half is never sent: each receiver must infer it
 # (RFC 4303 Appendix A) and authenticate it (GCM: in the AAD; ENC+AUTH:
 # authencesn, behind the payload). After the traffic both outbound
-# counters and both inbound windows must be in the high half 1.
+# counters and both inbound windows must be in the high half 1. And
+# without ESN, an outbound SA stops at 2^32-1.
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2), transport mode
 . "$(dirname "$0")/esp-lib.inc"
@@ -58,4 +59,24 @@ esn_case() {
 esn_case esn-2to32-aes128gcm16 aead 'rfc4106(gcm(aes))' "0x$(hexkey 20)" 128
 esn_case esn-2to32-aes128-sha256 enc 'cbc(aes)' "0x$(hexkey 16)" \
 	auth-trunc 'hmac(sha256)' "0x$(hexkey 32)" 128
+# Without ESN an outbound SA stops after sequence number 2^32-1, never
+# wraps: nf's counter starts at 0xfffffffd, so of five pings two go out
+# (0xfffffffe, 0xffffffff) and three are dropped as seq-overflow, with a
+# single seq-exhausted event on the events group.
+esp_case transport 4 4 aead 'rfc4106(gcm(aes))' "0x$(hexkey 20)" 128 \
+	replay-oseq 0xfffffffd >/dev/null 2>&1 || fail seq-overflow "setup"
+nfctl nf monitor >"$T_DIR/monitor" 2>&1 &
+mpid=$!
+sleep 1
+ov0=$(drop_count nf seq-overflow)
+ping_any nf 10.0.0.2 -c5 -i0.2 -W1 >/dev/null
+sleep 0.5
+kill $mpid
+wait $mpid 2>/dev/null
+check_eq seq-overflow-drops $((${ov0:-0} + 3)) "$(drop_count nf seq-overflow)"
+check_eq seq-exhausted-event-once 1 \
+	"$(grep -c seq-exhausted "$T_DIR/monitor")"
+nfctl nf sa list | block 0x00001001 >"$T_DIR/sa"
+check seq-overflow-counter-stays grep -q 'replay-oseq 0xffffffff' "$T_DIR/sa"
+esp_flush
 finish
