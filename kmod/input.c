@@ -230,6 +230,9 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	reason = NFIPSEC_DROP_NOMEM;
 	if (!nn->dev)
 		goto drop;
+	reason = NFIPSEC_DROP_EXPIRED;
+	if (!nfipsec_sa_lft_use(sa, skb->len))
+		goto drop;
 
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_IN, 1);
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_IN, skb->len);

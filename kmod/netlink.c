@@ -276,6 +276,44 @@ static int parse_lft(const struct nlattr *nest, struct nfipsec_lft *l,
 }
 
 /*
+ * A soft limit above the hard one of the same kind could never fire
+ * before the SA is deleted: refused (XFRM takes it; a negotiator that
+ * means "no soft expiry" says 0).
+ */
+static int lft_check_pair(const struct nfipsec_lft *soft,
+			  const struct nfipsec_lft *hard,
+			  const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	const char *msg = NULL;
+
+	if (soft->bytes && hard->bytes && soft->bytes > hard->bytes)
+		msg = "soft byte limit above the hard one";
+	else if (soft->packets && hard->packets &&
+		 soft->packets > hard->packets)
+		msg = "soft packet limit above the hard one";
+	else if (soft->add_secs && hard->add_secs &&
+		 soft->add_secs > hard->add_secs)
+		msg = "soft time limit above the hard one";
+	else if (soft->use_secs && hard->use_secs &&
+		 soft->use_secs > hard->use_secs)
+		msg = "soft use-time limit above the hard one";
+	if (!msg)
+		return 0;
+	set_err(extack, attr, msg);
+	return -EINVAL;
+}
+
+/* Limits change under traffic: the packet path reads them lock-free. */
+static void lft_store(struct nfipsec_lft *dst, const struct nfipsec_lft *src)
+{
+	WRITE_ONCE(dst->bytes, src->bytes);
+	WRITE_ONCE(dst->packets, src->packets);
+	WRITE_ONCE(dst->add_secs, src->add_secs);
+	WRITE_ONCE(dst->use_secs, src->use_secs);
+}
+
+/*
  * An algorithm nest: NAME must be one of crypto.c's table for @type (an
  * AEAD may be wrapped as pcrypt(...) or cryptd(...), which forces the
  * asynchronous crypto path), KEY must have one of its lengths, ICV_BITS
@@ -501,6 +539,10 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 		if (err)
 			return err;
 	}
+	err = lft_check_pair(&sa->soft, &sa->hard,
+			     tb[NFIPSEC_SA_A_LIFETIME_SOFT] ?: nest, extack);
+	if (err)
+		return err;
 
 	if (tb[NFIPSEC_SA_A_SEQ_OUT]) {
 		seq = nla_get_u64(tb[NFIPSEC_SA_A_SEQ_OUT]);
@@ -667,7 +709,7 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		  bool keys)
 {
 	u64 v[NFIPSEC_SA_STAT_MAX + 1], seq_out;
-	struct nfipsec_lft cur = {};
+	struct nfipsec_lft cur;
 	struct nlattr *n, *st;
 	int i;
 
@@ -713,10 +755,7 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 	    put_lft(skb, NFIPSEC_SA_A_LIFETIME_HARD, &sa->hard))
 		return -EMSGSIZE;
 	sa_sum_stats(sa, v);
-	cur.bytes = v[NFIPSEC_SA_STAT_BYTES_IN] + v[NFIPSEC_SA_STAT_BYTES_OUT];
-	cur.packets = v[NFIPSEC_SA_STAT_PACKETS_IN] +
-		      v[NFIPSEC_SA_STAT_PACKETS_OUT];
-	cur.add_secs = ktime_get_real_seconds() - sa->add_time;
+	nfipsec_sa_lft_cur(sa, &cur);
 	if (put_lft(skb, NFIPSEC_SA_A_CUR, &cur))
 		return -EMSGSIZE;
 	st = nla_nest_start(skb, NFIPSEC_SA_A_STATS);
@@ -825,7 +864,6 @@ static int nfipsec_sa_add(struct sk_buff *skb, struct genl_info *info)
 	err = sa_from_attrs(sa, a, info->extack);
 	if (err)
 		goto err_put;
-	sa->add_time = ktime_get_real_seconds();
 
 	mutex_lock(&nn->lock);
 	err = enable_defrag(nn, sa->family, info->extack);
@@ -842,14 +880,17 @@ err_put:
 }
 
 /*
- * UPDATE keeps the SA (sequence numbers, replay window, counters) and
- * changes what may change under traffic: lifetimes and DF.
+ * UPDATE keeps the SA (sequence numbers, replay window, counters and
+ * lifetime usage) and changes what may change under traffic: lifetimes
+ * and DF. New soft limits re-arm the soft expiry (as XFRM does); limits
+ * already passed take effect at once (time) or with the next packet.
  */
 static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(genl_info_net(info));
 	struct nlattr *a = need_attr(info, NFIPSEC_A_SA, "request needs an SA");
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
+	struct nlattr *soft_a, *hard_a;
 	struct nfipsec_lft soft, hard;
 	union nf_inet_addr dst;
 	struct nfipsec_sa *sa;
@@ -866,6 +907,8 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	err = parse_sa_id(tb, a, &spi, &proto, &family, &dst, info->extack);
 	if (err)
 		return err;
+	soft_a = tb[NFIPSEC_SA_A_LIFETIME_SOFT];
+	hard_a = tb[NFIPSEC_SA_A_LIFETIME_HARD];
 	if (tb[NFIPSEC_SA_A_LIFETIME_SOFT]) {
 		err = parse_lft(tb[NFIPSEC_SA_A_LIFETIME_SOFT], &soft,
 				info->extack);
@@ -885,12 +928,22 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	if (tb[NFIPSEC_SA_A_LIFETIME_SOFT])
-		sa->soft = soft;
-	if (tb[NFIPSEC_SA_A_LIFETIME_HARD])
-		sa->hard = hard;
 	if (tb[NFIPSEC_SA_A_DF])
 		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
+	if (soft_a || hard_a) {
+		err = lft_check_pair(soft_a ? &soft : &sa->soft,
+				     hard_a ? &hard : &sa->hard,
+				     soft_a ?: hard_a, info->extack);
+		if (err)
+			goto out;
+		if (soft_a) {
+			lft_store(&sa->soft, &soft);
+			clear_bit(NFIPSEC_LFT_SOFT, &sa->lft_state);
+		}
+		if (hard_a)
+			lft_store(&sa->hard, &hard);
+		nfipsec_sa_lft_arm(nn, sa);
+	}
 out:
 	mutex_unlock(&nn->lock);
 	return err;
@@ -1452,7 +1505,9 @@ void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
 	ev_send(nn, msg);
 }
 
-static void ev_sa(struct nfipsec_net *nn, struct nfipsec_sa *sa, u8 cmd)
+/* @hard: NFIPSEC_A_HARD's value, or -1 for none. */
+static void ev_sa(struct nfipsec_net *nn, struct nfipsec_sa *sa, u8 cmd,
+		  int hard)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1463,7 +1518,8 @@ static void ev_sa(struct nfipsec_net *nn, struct nfipsec_sa *sa, u8 cmd)
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &nfipsec_genl_family, 0, cmd);
-	if (!hdr || put_sa(msg, sa, false, false)) {
+	if (!hdr || put_sa(msg, sa, false, false) ||
+	    (hard >= 0 && nla_put_u8(msg, NFIPSEC_A_HARD, hard))) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -1473,12 +1529,19 @@ static void ev_sa(struct nfipsec_net *nn, struct nfipsec_sa *sa, u8 cmd)
 
 void nfipsec_ev_seq_exhausted(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 {
-	ev_sa(nn, sa, NFIPSEC_CMD_EV_SEQ_EXHAUSTED);
+	ev_sa(nn, sa, NFIPSEC_CMD_EV_SEQ_EXHAUSTED, -1);
 }
 
 void nfipsec_ev_sa_del(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 {
-	ev_sa(nn, sa, NFIPSEC_CMD_EV_SA_DEL);
+	ev_sa(nn, sa, NFIPSEC_CMD_EV_SA_DEL, -1);
+}
+
+/* Any context: the packet path sends soft expiries. */
+void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		       bool hard)
+{
+	ev_sa(nn, sa, NFIPSEC_CMD_EV_EXPIRE, hard);
 }
 
 static const struct genl_small_ops nfipsec_genl_ops[] = {

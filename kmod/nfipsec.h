@@ -51,6 +51,11 @@ struct nfipsec_net {
 	struct net_device *dev;		/* "nfipsec0": decapsulated traffic */
 	struct nfipsec_pcpu_stats __percpu *stats;
 	atomic_t inflight;		/* packets inside async crypto */
+
+	/* lifetimes: see sa.c */
+	struct delayed_work lft_work;	/* scans the SAD when one is due */
+	spinlock_t lft_lock;		/* lft_next and arming lft_work */
+	u64 lft_next;			/* boottime ns lft_work is due at */
 };
 
 extern unsigned int nfipsec_net_id;
@@ -139,6 +144,13 @@ struct nfipsec_lft {
 	u64 bytes, packets, add_secs, use_secs;
 };
 
+/* Bits of nfipsec_sa.lft_state. */
+enum {
+	NFIPSEC_LFT_USED,		/* first packet seen, use_ns set */
+	NFIPSEC_LFT_SOFT,		/* soft EXPIRE sent */
+	NFIPSEC_LFT_HARD,		/* hard limit reached: drop, delete */
+};
+
 struct nfipsec_sa_pcpu {
 	u64 v[NFIPSEC_SA_STAT_MAX + 1];
 };
@@ -160,7 +172,9 @@ struct nfipsec_sa {
 	struct nfipsec_sel sel;
 	bool has_sel;
 	struct nfipsec_lft soft, hard;
-	time64_t add_time;
+	u64 add_ns, use_ns;		/* ktime_get_boottime_ns() */
+	unsigned long lft_state;	/* NFIPSEC_LFT_* bits */
+	atomic64_t lft_bytes, lft_packets;	/* usage, for the limits */
 
 	const struct nfipsec_alg *aead_alg, *enc_alg, *auth_alg;
 	char aead_name[NFIPSEC_ALG_NAME_MAX];	/* as asked (may wrap) */
@@ -213,6 +227,9 @@ struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 				       const struct nfipsec_pkt *pkt);
 void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa);
 void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto);
+bool nfipsec_sa_lft_use(struct nfipsec_sa *sa, unsigned int bytes);
+void nfipsec_sa_lft_arm(struct nfipsec_net *nn, struct nfipsec_sa *sa);
+void nfipsec_sa_lft_cur(struct nfipsec_sa *sa, struct nfipsec_lft *cur);
 
 /* policy.c */
 struct nfipsec_plen;
@@ -256,6 +273,8 @@ void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
 			const struct nfipsec_pkt *pkt);
 void nfipsec_ev_seq_exhausted(struct nfipsec_net *nn, struct nfipsec_sa *sa);
 void nfipsec_ev_sa_del(struct nfipsec_net *nn, struct nfipsec_sa *sa);
+void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		       bool hard);
 
 /* hooks.c */
 int nfipsec_hooks_register(struct net *net);

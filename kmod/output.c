@@ -145,6 +145,10 @@ static void esp_output_finish(struct nfipsec_esp_ctx *ctx, int err)
 		out_drop(nn, sa, skb, NFIPSEC_DROP_CRYPTO);
 		goto out;
 	}
+	if (!nfipsec_sa_lft_use(sa, ctx->len)) {
+		out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
+		goto out;
+	}
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, ctx->len);
 	nfipsec_cnt_inc(nn, NFIPSEC_CNT_OUT_PACKETS);

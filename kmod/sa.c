@@ -10,14 +10,36 @@
  * nn->lock. An SA is refcounted: the tables hold one reference, each packet
  * in flight another. The last put frees it after a grace period from a
  * workqueue (crypto_free_aead may sleep), zeroing the keys.
+ *
+ * Lifetimes, as XFRM enforces them. Bytes and packets are counted in two
+ * atomic64 per SA by nfipsec_sa_lft_use(), which output and input call
+ * where they count a packet on the SA: the usage so far is checked before
+ * the packet is counted, so a hard limit of N packets lets N packets
+ * through and the next one expires the SA; a byte limit lets through the
+ * packet that crosses it. Soft: one EXPIRE event (test_and_set_bit of
+ * NFIPSEC_LFT_SOFT), sent from where it is noticed (GFP_ATOMIC). Hard: the
+ * packet path only sets NFIPSEC_LFT_HARD (from then on every packet on the
+ * SA is dropped as NFIPSEC_DROP_EXPIRED) and schedules the netns' lft_work
+ * now; deletion needs nn->lock, a mutex. Time limits (since add, since
+ * first use; boottime, so wall clock changes do not expire SAs) are also
+ * found by lft_work, which runs when the earliest deadline is due: it
+ * walks the SAD under nn->lock, sends the soft events due, and for every
+ * SA past a hard limit sends the hard EXPIRE and unlinks it as SA_DEL
+ * would (with the SA-deleted event). nn->lft_next, under nn->lft_lock,
+ * remembers when lft_work is due, so arming only ever brings it forward.
+ * lft_work is cancelled (synchronously) at netns exit, after the hooks
+ * are gone and async crypto has drained, so nothing re-arms it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
 #include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <net/ipv6.h>
 
@@ -57,11 +79,156 @@ static bool addr_eq(const union nf_inet_addr *a, const union nf_inet_addr *b,
 	return ipv6_addr_equal(&a->in6, &b->in6);
 }
 
+/* ---- lifetimes ---------------------------------------------------------- */
+
+#define LFT_MAX_DELAY	(3600UL * HZ)	/* lft_work runs at least hourly */
+
+static u64 lft_deadline(u64 start, u64 secs)
+{
+	if (!start || !secs || secs > div_u64(U64_MAX - start, NSEC_PER_SEC))
+		return U64_MAX;
+	return start + secs * NSEC_PER_SEC;
+}
+
+/* lft_work runs no later than @when (boottime ns). Any context. */
+static void lft_schedule(struct nfipsec_net *nn, u64 when)
+{
+	unsigned long flags, delay = 0;
+	u64 now;
+
+	spin_lock_irqsave(&nn->lft_lock, flags);
+	if (when < nn->lft_next) {
+		nn->lft_next = when;
+		now = ktime_get_boottime_ns();
+		if (when > now)
+			delay = min_t(u64, nsecs_to_jiffies64(when - now) + 1,
+				      LFT_MAX_DELAY);
+		mod_delayed_work(nfipsec_wq, &nn->lft_work, delay);
+	}
+	spin_unlock_irqrestore(&nn->lft_lock, flags);
+}
+
+/*
+ * Under nn->lock: send what is due for @sa at @now, unlink it if past a
+ * hard limit; returns when it is next due (U64_MAX: never by time).
+ */
+static u64 lft_check(struct nfipsec_net *nn, struct nfipsec_sa *sa, u64 now)
+{
+	u64 use = READ_ONCE(sa->use_ns), hard, soft;
+
+	hard = min(lft_deadline(sa->add_ns, sa->hard.add_secs),
+		   lft_deadline(use, sa->hard.use_secs));
+	if (hard <= now)
+		set_bit(NFIPSEC_LFT_HARD, &sa->lft_state);
+	if (test_bit(NFIPSEC_LFT_HARD, &sa->lft_state)) {
+		nfipsec_ev_expire(nn, sa, true);
+		nfipsec_sa_unlink(nn, sa);
+		return U64_MAX;
+	}
+	if (test_bit(NFIPSEC_LFT_SOFT, &sa->lft_state))
+		return hard;
+	soft = min(lft_deadline(sa->add_ns, sa->soft.add_secs),
+		   lft_deadline(use, sa->soft.use_secs));
+	if (soft > now)
+		return min(soft, hard);
+	if (!test_and_set_bit(NFIPSEC_LFT_SOFT, &sa->lft_state))
+		nfipsec_ev_expire(nn, sa, false);
+	return hard;
+}
+
+static void lft_work_fn(struct work_struct *work)
+{
+	struct nfipsec_net *nn = container_of(to_delayed_work(work),
+					      struct nfipsec_net, lft_work);
+	struct nfipsec_sa *sa, *tmp;
+	u64 now, next = U64_MAX;
+	unsigned long flags;
+
+	/* from here on, any arming queues another run */
+	spin_lock_irqsave(&nn->lft_lock, flags);
+	nn->lft_next = U64_MAX;
+	spin_unlock_irqrestore(&nn->lft_lock, flags);
+
+	mutex_lock(&nn->lock);
+	now = ktime_get_boottime_ns();
+	list_for_each_entry_safe(sa, tmp, &nn->sa_list, list)
+		next = min(next, lft_check(nn, sa, now));
+	mutex_unlock(&nn->lock);
+	lft_schedule(nn, next);
+}
+
+/* Under nn->lock, after the SA was added or its lifetimes changed. */
+void nfipsec_sa_lft_arm(struct nfipsec_net *nn, struct nfipsec_sa *sa)
+{
+	lockdep_assert_held(&nn->lock);
+	lft_schedule(nn, lft_check(nn, sa, ktime_get_boottime_ns()));
+}
+
+static void lft_first_use(struct nfipsec_sa *sa)
+{
+	u64 now = ktime_get_boottime_ns();
+
+	if (test_and_set_bit(NFIPSEC_LFT_USED, &sa->lft_state))
+		return;
+	WRITE_ONCE(sa->use_ns, now);
+	lft_schedule(sa->nn,
+		     min(lft_deadline(now, READ_ONCE(sa->soft.use_secs)),
+			 lft_deadline(now, READ_ONCE(sa->hard.use_secs))));
+}
+
+/*
+ * The packet path, lock-free: count one packet of @bytes on @sa (bytes as
+ * the per-SA byte counters count them). False: the SA is past its hard
+ * lifetime, drop the packet as NFIPSEC_DROP_EXPIRED.
+ */
+bool nfipsec_sa_lft_use(struct nfipsec_sa *sa, unsigned int bytes)
+{
+	u64 p, b, hp, hb, sp, sb;
+
+	if (unlikely(test_bit(NFIPSEC_LFT_HARD, &sa->lft_state)))
+		return false;
+	if (unlikely(!test_bit(NFIPSEC_LFT_USED, &sa->lft_state)))
+		lft_first_use(sa);
+	p = atomic64_fetch_add(1, &sa->lft_packets);
+	b = atomic64_fetch_add(bytes, &sa->lft_bytes);
+	hp = READ_ONCE(sa->hard.packets);
+	hb = READ_ONCE(sa->hard.bytes);
+	if (unlikely((hp && p >= hp) || (hb && b >= hb))) {
+		if (!test_and_set_bit(NFIPSEC_LFT_HARD, &sa->lft_state)) {
+			net_dbg_ratelimited("nfipsec: SPI 0x%08x: hard lifetime reached\n",
+					    ntohl(sa->spi));
+			lft_schedule(sa->nn, 0);
+		}
+		return false;
+	}
+	sp = READ_ONCE(sa->soft.packets);
+	sb = READ_ONCE(sa->soft.bytes);
+	if (unlikely((sp && p >= sp) || (sb && b >= sb)) &&
+	    !test_bit(NFIPSEC_LFT_SOFT, &sa->lft_state) &&
+	    !test_and_set_bit(NFIPSEC_LFT_SOFT, &sa->lft_state))
+		nfipsec_ev_expire(sa->nn, sa, false);
+	return true;
+}
+
+/* Current usage, for dumps. */
+void nfipsec_sa_lft_cur(struct nfipsec_sa *sa, struct nfipsec_lft *cur)
+{
+	u64 now = ktime_get_boottime_ns(), use = READ_ONCE(sa->use_ns);
+
+	cur->bytes = atomic64_read(&sa->lft_bytes);
+	cur->packets = atomic64_read(&sa->lft_packets);
+	cur->add_secs = div_u64(now - sa->add_ns, NSEC_PER_SEC);
+	cur->use_secs = use ? div_u64(now - use, NSEC_PER_SEC) : 0;
+}
+
 int nfipsec_sad_init(struct nfipsec_net *nn)
 {
 	size_t sz = sizeof(struct hlist_head) << NFIPSEC_SA_HASH_BITS;
 
 	INIT_LIST_HEAD(&nn->sa_list);
+	INIT_DELAYED_WORK(&nn->lft_work, lft_work_fn);
+	spin_lock_init(&nn->lft_lock);
+	nn->lft_next = U64_MAX;
 	nn->sa_byspi = kvzalloc(sz, GFP_KERNEL);
 	nn->sa_bydst = kvzalloc(sz, GFP_KERNEL);
 	if (!nn->sa_byspi || !nn->sa_bydst) {
@@ -74,6 +241,7 @@ int nfipsec_sad_init(struct nfipsec_net *nn)
 
 void nfipsec_sad_exit(struct nfipsec_net *nn)
 {
+	cancel_delayed_work_sync(&nn->lft_work);
 	nfipsec_sad_flush(nn, 0);
 	kvfree(nn->sa_byspi);
 	kvfree(nn->sa_bydst);
@@ -258,12 +426,14 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		return -EEXIST;
 	}
 	sa->nn = nn;
+	sa->add_ns = ktime_get_boottime_ns();
 	hlist_add_head_rcu(&sa->byspi, byspi_bucket(nn, sa->spi, &sa->dst,
 						    sa->proto, sa->family));
 	hlist_add_head_rcu(&sa->bydst, bydst_bucket(nn, &sa->dst, sa->proto,
 						    sa->family));
 	list_add_tail_rcu(&sa->list, &nn->sa_list);
 	WRITE_ONCE(nn->nsa, nn->nsa + 1);
+	nfipsec_sa_lft_arm(nn, sa);
 	return 0;
 }
 

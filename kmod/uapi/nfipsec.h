@@ -56,7 +56,32 @@
  *   field means no limit), ENCAP (ESP in UDP), DF (enum nfipsec_df),
  *   IFINDEX (the nfipsec link whose traffic this SA carries; 0: none).
  *   UPDATE changes an existing SA in place (lifetimes, ENCAP, endpoints),
- *   keeping its sequence and replay state.
+ *   keeping its sequence and replay state and its lifetime usage; new
+ *   soft limits re-arm the soft expiry.
+ *   EINVAL also when a soft limit is above the hard limit of the same kind
+ *   (both not 0): it could never fire before the SA is deleted.
+ *
+ * Lifetimes
+ * ---------
+ * Limits in bytes, packets, seconds since the SA was added (ADD_SECS) and
+ * seconds since its first packet (USE_SECS), enforced as Linux XFRM does.
+ * Bytes and packets count both directions the SA is used in, bytes as the
+ * per-SA byte counters count them (the inner packet in tunnel mode, the
+ * payload after the IP header outbound in transport mode). A packet is
+ * checked against the usage before it, then counted: a hard limit of N
+ * packets lets N packets through; a byte limit lets through the packet
+ * that crosses it. The first packet that finds a soft limit reached (or
+ * the soft time passing) sends one NFIPSEC_CMD_EV_EXPIRE with
+ * NFIPSEC_A_HARD 0; the SA keeps working. The first packet that finds a
+ * hard limit reached is dropped, and (from a work item, as does the hard
+ * time passing) one EXPIRE with NFIPSEC_A_HARD 1 is sent and the SA
+ * deleted as SA_DEL does
+ * (NFIPSEC_CMD_EV_SA_DEL follows); a packet that reaches the SA meanwhile
+ * is dropped as NFIPSEC_DROP_EXPIRED, and once the SA is gone outbound
+ * traffic takes the no-SA path (NFIPSEC_DROP_NO_OUT_SA and ACQUIRE): it is
+ * never sent in clear. When soft and hard are reached together only the
+ * hard EXPIRE is sent. Times run on the boot clock (wall clock changes do
+ * not expire SAs) and are enforced to within a few jiffies of the second.
  *
  * NFIPSEC_CMD_SA_DEL, NFIPSEC_CMD_SA_GET (do)
  *   Request: NFIPSEC_A_SA with SPI, PROTO, FAMILY and DST. GET replies with
@@ -64,7 +89,10 @@
  *
  * NFIPSEC_CMD_SA_GET (dump)
  *   One message per SA, each with NFIPSEC_A_SA holding every attribute
- *   above plus CUR (usage) and STATS (per-SA counters). Keys are left out
+ *   above plus CUR (usage: bytes and packets counted for the lifetimes,
+ *   seconds since add, seconds since first use or 0 if unused; unlike
+ *   STATS, CUR is not reset by STATS_RESET) and STATS (per-SA counters).
+ *   Keys are left out
  *   unless NFIPSEC_A_REQ_FLAGS carries NFIPSEC_REQ_F_KEYS (CAP_NET_ADMIN).
  *   Large tables are split across as many messages as needed.
  *

@@ -206,6 +206,18 @@ SA/LIFETIME_HARD/PACKETS 50
 SA/LIFETIME_HARD/USE_SECS 30" $SA aead aes128gcm16 $K20 limit time-soft 100 byte-soft 1000 \
 	limit packet-hard 50 time-use-hard 30 time-hard inf
 
+req limits-hex-zero "SA/LIFETIME_SOFT/PACKETS 16
+SA/LIFETIME_HARD/BYTES 18446744073709551615" $SA aead aes128gcm16 $K20 \
+	limit packet-soft 0x10 byte-hard 18446744073709551615 time-soft 0
+refuse limit-not-number "$E invalid packet-soft \"12x\"" $SA aead aes128gcm16 $K20 limit packet-soft 12x
+refuse limit-negative "$E invalid time-hard \"-1\"" $SA aead aes128gcm16 $K20 limit time-hard -1
+refuse limit-too-big "$E invalid byte-soft \"18446744073709551616\"" $SA aead aes128gcm16 $K20 \
+	limit byte-soft 18446744073709551616
+refuse limit-fraction "$E invalid time-use-soft \"1.5\"" $SA aead aes128gcm16 $K20 limit time-use-soft 1.5
+refuse limit-unknown "$E unknown limit \"packets-soft\"" $SA aead aes128gcm16 $K20 limit packets-soft 1
+refuse limit-no-value "$E \"packet-hard\" needs a value" $SA aead aes128gcm16 $K20 limit packet-hard
+refuse limit-empty "$E \"limit\" needs a value" $SA aead aes128gcm16 $K20 limit
+
 req encap-df "SA/ENCAP/TYPE 2
 SA/ENCAP/SPORT 4500
 SA/ENCAP/DPORT 4501
