@@ -144,10 +144,11 @@ tcp_transfer() {
 	esac
 	[ -s "$f" ] || head -c "$n" /dev/urandom >"$f"
 	rm -f "$out"
-	nsx "$sns" timeout 60 socat -u "$listen" "OPEN:$out,creat,trunc" &
+	# socat's own timeouts (-T: 20 s without data) instead of timeout(1)
+	nsx "$sns" socat -T 20 -u "$listen" "OPEN:$out,creat,trunc" &
 	spid=$!
-	if ! nsx "$cns" timeout 60 socat -u "OPEN:$f" \
-		"$conn,retry=50,interval=0.2,connect-timeout=5" \
+	if ! nsx "$cns" socat -T 20 -u "OPEN:$f" \
+		"$conn,retry=25,interval=0.2,connect-timeout=2" \
 		2>"$T_DIR/client.err"; then
 		tail -n 3 "$T_DIR/client.err" >&2
 		kill $spid 2>/dev/null

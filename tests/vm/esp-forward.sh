@@ -143,6 +143,39 @@ check "nfipsec on both gateways: configure" pair nf nf
 hosts "nf-nf: IPv4 subnets" 10.1.0.2 10.2.0.2 0x4001
 hosts "nf-nf: IPv6 subnets" fd01::2 fd02::2 0x6001
 
+# DSCP and ECN (RFC 4301 5.1.2, RFC 6040 normal mode): a ping from h1
+# marked EF with ECT(0) (TOS 0xba) leaves g1 with the same TOS on the
+# outer header, arrives at h2 unchanged, and with TTL 62 (64, less g1
+# and g2 forwarding it).
+nsx g2 tcpdump -i w2 -nn -v -U -c 1 -w "$T_DIR/outer.pcap" esp \
+	2>"$T_DIR/outer.err" &
+opid=$!
+nsx h2 tcpdump -i e0 -nn -v -U -c 1 -w "$T_DIR/inner.pcap" \
+	'icmp[icmptype] == icmp-echo' 2>"$T_DIR/inner.err" &
+ipid=$!
+for _ in $(seq 50); do
+	[[ $(<"$T_DIR/outer.err") == *listening* &&
+	   $(<"$T_DIR/inner.err") == *listening* ]] && break
+	sleep 0.2
+done
+nsx h1 ping -c1 -W2 -Q 0xba 10.2.0.2 >/dev/null
+sleep 0.5
+kill $opid $ipid 2>/dev/null
+wait $opid $ipid 2>/dev/null
+outer=$(tcpdump -nn -v -r "$T_DIR/outer.pcap" 2>/dev/null | head -n1)
+inner=$(tcpdump -nn -v -r "$T_DIR/inner.pcap" 2>/dev/null | head -n1)
+if [[ $outer == *"tos 0xba"* ]]; then
+	ok "nf-nf: DSCP and ECT(0) copied to the outer header"
+else
+	fail "nf-nf: DSCP and ECT(0) copied to the outer header" "outer: $outer"
+fi
+if [[ $inner == *"tos 0xba"*"ttl 62"* ]]; then
+	ok "nf-nf: the inner header arrives with its TOS, TTL less two hops"
+else
+	fail "nf-nf: the inner header arrives with its TOS, TTL less two hops" \
+		"inner: $inner"
+fi
+
 # The SAs go away mid-transfer: the policies stay, so what follows is
 # dropped (no SA) and nothing of the flow crosses the link in the clear.
 # The payload is a known text (32 MiB: longer than the second the transfer
