@@ -4,7 +4,8 @@
 # Bad input and refusals: cleartext to a protected destination, an unknown
 # SPI, a wrong ICV, a replayed sequence, wrong padding, a truncated packet,
 # each dropped and counted under its own reason while good traffic
-# continues; reordering inside the replay window accepted; and
+# continues; reordering inside the replay window and an ESP packet in two
+# IPv4 fragments (reassembled before decryption) accepted; and
 # configuration refusals with the message that says what was wrong.
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
@@ -82,8 +83,10 @@ craft() {
 import hashlib, hmac, socket, struct, sys
 key, spi = bytes.fromhex(sys.argv[1]), int(sys.argv[2], 0)
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ESP)
-# UDP to the discard port, checksum 0 (none), 4 bytes of data
+# UDP to the discard port, checksum 0 (none), 4 bytes of data; 1400 for
+# the fragmented packet
 udp = struct.pack('!HHHH', 40000, 9, 12, 0) + b'nfip'
+big = struct.pack('!HHHH', 40000, 9, 1408, 0) + b'n' * 1400
 seq, pkt = 0, b''
 for kind in sys.argv[3:]:
     if kind != 'again':		# 'again': the previous packet, re-sent
@@ -91,13 +94,25 @@ for kind in sys.argv[3:]:
         pad, nh = b'\x01\x02', 17
         if kind == 'bad-padding':
             pad = b'\x01\x07'
-        body = struct.pack('!II', spi, seq) + udp + pad + bytes([len(pad), nh])
+        data = big if kind == 'fragmented' else udp
+        body = struct.pack('!II', spi, seq) + data + pad + bytes([len(pad), nh])
         pkt = body + hmac.new(key, body, hashlib.sha256).digest()[:16]
         if kind == 'bad-icv':
             pkt = pkt[:-1] + bytes([pkt[-1] ^ 0x80])
         if kind == 'truncated':
             pkt = pkt[:14]
-    s.sendto(pkt, ('10.0.0.1', 0))
+    if kind != 'fragmented':
+        s.sendto(pkt, ('10.0.0.1', 0))
+        continue
+    # the ESP packet in two IPv4 fragments (the kernel fills in the
+    # header checksum and total length of a header-included raw packet)
+    r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for off, part, mf in ((0, pkt[:800], 1), (100, pkt[800:], 0)):
+        iph = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(part), 0x4e46,
+                          (mf << 13) | off, 64, 50, 0,
+                          socket.inet_aton('10.0.0.2'),
+                          socket.inet_aton('10.0.0.1'))
+        r.sendto(iph + part, ('10.0.0.1', 0))
 PY
 }
 # sa_in SPI: packets-in of nf's SA SPI
@@ -111,8 +126,17 @@ rep0=$(drop_count nf replay)
 icv0=$(drop_count nf icv)
 pad0=$(drop_count nf bad-padding)
 mal0=$(drop_count nf malformed)
-craft good again bad-icv bad-padding truncated
-check_eq crafted-good-accepted $((${in0:-0} + 1)) "$(sa_in 0x5002)"
+# xf's own XFRM policy would wrap the crafted packets in its ESP: off
+# while they are sent
+ip -n xf xfrm policy flush
+craft good again bad-icv bad-padding truncated fragmented
+ip -n xf xfrm policy add dir out src 10.0.0.2/32 dst 10.0.0.1/32 \
+	tmpl proto esp mode transport
+ip -n xf xfrm policy add dir in src 10.0.0.1/32 dst 10.0.0.2/32 \
+	tmpl proto esp mode transport
+# the good one and the fragmented one, reassembled before decryption
+check_eq crafted-good-and-fragmented-accepted $((${in0:-0} + 2)) \
+	"$(sa_in 0x5002)"
 check_eq crafted-resent-is-replay $((${rep0:-0} + 1)) "$(drop_count nf replay)"
 check_eq crafted-flipped-icv-dropped $((${icv0:-0} + 1)) \
 	"$(drop_count nf icv)"
