@@ -120,8 +120,10 @@ static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	if (nfipsec_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET :
-			      AF_INET6, &pkt))
-		return NF_ACCEPT;
+			      AF_INET6, &pkt)) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_MALFORMED);
+		return NF_DROP;
+	}
 	p = nfipsec_spd_lookup(nn, dir, &pkt);
 	if (!p || p->action == NFIPSEC_ACT_BYPASS)
 		return NF_ACCEPT;
@@ -162,9 +164,12 @@ static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 	if (this_cpu_read(nfipsec_in_xmit) ||
 	    !READ_ONCE(nn->npol[NFIPSEC_DIR_OUT]))
 		return NF_ACCEPT;
+	/* fail closed: what cannot be matched against the SPD is not sent */
 	if (nfipsec_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET :
-			      AF_INET6, &pkt))
-		return NF_ACCEPT;
+			      AF_INET6, &pkt)) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_MALFORMED);
+		return NF_DROP;
+	}
 	p = nfipsec_spd_lookup(nn, NFIPSEC_DIR_OUT, &pkt);
 	if (!p)
 		return NF_ACCEPT;
