@@ -161,6 +161,11 @@ int nfipsec_pkt_parse(struct sk_buff *skb, u16 family,
 		nexthdr = ip6h->nexthdr;
 		off = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6h), &nexthdr,
 				       &frag_off);
+		/*
+		 * TODO: a chain ending in No Next Header (59) fails here too,
+		 * so the hooks drop such a packet as malformed under a
+		 * protect policy instead of protecting it as protocol 59.
+		 */
 		if (off < 0)
 			return -EINVAL;
 		pkt->proto = nexthdr;
