@@ -195,7 +195,7 @@ bool nfipsec_sa_lft_use(struct nfipsec_sa *sa, unsigned int bytes)
 	hb = READ_ONCE(sa->hard.bytes);
 	if (unlikely((hp && p >= hp) || (hb && b >= hb))) {
 		if (!test_and_set_bit(NFIPSEC_LFT_HARD, &sa->lft_state)) {
-			net_dbg_ratelimited("nfipsec: SPI 0x%08x: hard lifetime reached\n",
+			net_dbg_ratelimited("SPI 0x%08x: hard lifetime reached\n",
 					    ntohl(sa->spi));
 			lft_schedule(sa->nn, 0);
 		}

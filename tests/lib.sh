@@ -104,6 +104,19 @@ forwarding() {
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 nfctl() { local ns=$1; shift; ip netns exec "$ns" "$CTL" "$@"; }
 
+# drop_count NS REASON: the global drop counter REASON of nfipsecctl stats
+# (as the text output names it: no-out-sa; JSON keys have "_" for "-")
+drop_count() {
+	nfctl "$1" -j stats 2>/dev/null | jq -r --arg r "${2//-/_}" '.drops[$r]'
+}
+
+# sa_stat NS SPI FIELD: a per-SA counter (packets_in, ...) from the listing
+sa_stat() {
+	nfctl "$1" -j -s sa list |
+		jq -r --argjson spi "$(($2))" \
+			'.[] | select(.spi == $spi) | .stats.'"$3"
+}
+
 # The module reassembles inbound ESP with the kernel's defrag helpers.
 load_module() {
 	lsmod | grep -q '^nfipsec ' && return 0

@@ -96,13 +96,6 @@ unconfigure() {
 	nfctl "$1" -b "$T_DIR/flush" >/dev/null
 }
 
-# sa_stat NS SPI FIELD: a per-SA counter from nfipsecctl's JSON listing.
-sa_stat() {
-	nfctl "$1" -j -s sa list |
-		jq -r --argjson spi "$(($2))" \
-			'.[] | select(.spi == $spi) | .stats.'"$3"
-}
-
 # hosts CASE ADDR1 ADDR2 SPI_OUT: traffic both ways between h1 (ADDR1) and
 # h2 (ADDR2); g1's outbound SA SPI_OUT must count the packets.
 hosts() {
