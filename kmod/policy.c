@@ -126,6 +126,53 @@ static void parse_l4(struct sk_buff *skb, unsigned int off,
 	}
 }
 
+/*
+ * ipv6_skip_exthdr() with one difference: a chain that ends in No Next
+ * Header is a packet of protocol 59 (nothing follows), not a parse error.
+ * As there, a fragment that is not the first stops the walk at its
+ * fragment header. Each header is at least 8 bytes, so the walk ends
+ * within the packet.
+ */
+static int skip_exthdr6(const struct sk_buff *skb, int off, u8 *nexthdrp,
+			__be16 *frag_offp)
+{
+	u8 nexthdr = *nexthdrp;
+
+	*frag_offp = 0;
+	while (ipv6_ext_hdr(nexthdr) && nexthdr != NEXTHDR_NONE) {
+		struct ipv6_opt_hdr _hdr;
+		const struct ipv6_opt_hdr *hp;
+		int len;
+
+		hp = skb_header_pointer(skb, off, sizeof(_hdr), &_hdr);
+		if (!hp)
+			return -EINVAL;
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			__be16 _fo;
+			const __be16 *fo;
+
+			fo = skb_header_pointer(skb, off +
+						offsetof(struct frag_hdr,
+							 frag_off),
+						sizeof(_fo), &_fo);
+			if (!fo)
+				return -EINVAL;
+			*frag_offp = *fo;
+			if (ntohs(*fo) & ~0x7)
+				break;
+			len = sizeof(struct frag_hdr);
+		} else if (nexthdr == NEXTHDR_AUTH) {
+			len = ipv6_authlen(hp);
+		} else {
+			len = ipv6_optlen(hp);
+		}
+		nexthdr = hp->nexthdr;
+		off += len;
+	}
+	*nexthdrp = nexthdr;
+	return off;
+}
+
 /* Fill @pkt from the IP packet at skb's network header. */
 int nfipsec_pkt_parse(struct sk_buff *skb, u16 family,
 		      struct nfipsec_pkt *pkt)
@@ -159,13 +206,8 @@ int nfipsec_pkt_parse(struct sk_buff *skb, u16 family,
 		pkt->src.in6 = ip6h->saddr;
 		pkt->dst.in6 = ip6h->daddr;
 		nexthdr = ip6h->nexthdr;
-		off = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6h), &nexthdr,
-				       &frag_off);
-		/*
-		 * TODO: a chain ending in No Next Header (59) fails here too,
-		 * so the hooks drop such a packet as malformed under a
-		 * protect policy instead of protecting it as protocol 59.
-		 */
+		off = skip_exthdr6(skb, nhoff + sizeof(*ip6h), &nexthdr,
+				   &frag_off);
 		if (off < 0)
 			return -EINVAL;
 		pkt->proto = nexthdr;

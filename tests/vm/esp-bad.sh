@@ -163,4 +163,19 @@ check_fails refuse-tunnel-tmpl 'src|dst' nfctl nf policy add dir out \
 check_fails refuse-icv 'ICV|64, 96|128' nfctl nf sa add src 10.0.0.1 \
 	dst 10.0.0.2 proto esp spi 0x3002 mode transport \
 	aead 'rfc4106(gcm(aes))' 0x$(hexkey 20) 100
+# An IPv6 packet whose header chain ends in No Next Header (59) is a
+# packet like any other: protected under the policy, not dropped as
+# malformed.
+esp_flush
+esp_case transport 6 6 "${GCM[@]}" || fail setup6 "esp_case v6"
+mal0=$(drop_count nf malformed)
+out0=$(sa_stat nf 0x1001 packets_out)
+nsx nf python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 59)
+s.sendto(b"", ("fd00::2", 0))'
+check_eq no-next-header-protected $((${out0:-0} + 1)) \
+	"$(sa_stat nf 0x1001 packets_out)"
+check_eq no-next-header-not-malformed "${mal0:-0}" \
+	"$(drop_count nf malformed)"
 finish
