@@ -120,7 +120,11 @@ sa_stat() {
 # The module reassembles inbound ESP with the kernel's defrag helpers.
 load_module() {
 	lsmod | grep -q '^nfipsec ' && return 0
-	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 && insmod "$NFIPSEC_KO"
+	# A kernel without a module tree (the debug kernel) has them built in.
+	if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
+		modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 || return 1
+	fi
+	insmod "$NFIPSEC_KO"
 }
 
 unload_module() {
