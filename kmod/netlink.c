@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <linux/crypto.h>
+#include <crypto/algapi.h>
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
 #include <net/ip.h>
@@ -82,6 +83,9 @@ static const struct nla_policy sa_policy[NFIPSEC_SA_A_MAX + 1] = {
 	[NFIPSEC_SA_A_ENCAP] = NLA_POLICY_NESTED(encap_policy),
 	[NFIPSEC_SA_A_DF] = NLA_POLICY_MAX(NLA_U8, NFIPSEC_DF_CLEAR),
 	[NFIPSEC_SA_A_IFINDEX] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_SPI_MIN] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_SPI_MAX] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_LARVAL_SECS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy tmpl_policy[NFIPSEC_TMPL_A_MAX + 1] = {
@@ -424,6 +428,20 @@ static int parse_sa_id(struct nlattr **tb, const struct nlattr *nest,
 	return parse_addr(tb[NFIPSEC_SA_A_DST], *family, dst, extack);
 }
 
+/* SPI_MIN, SPI_MAX, LARVAL_SECS mean something to ALLOCSPI only. */
+static int refuse_allocspi_attrs(struct nlattr **tb,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[NFIPSEC_SA_A_SPI_MIN] ?: tb[NFIPSEC_SA_A_SPI_MAX] ?:
+			   tb[NFIPSEC_SA_A_LARVAL_SECS];
+
+	if (!a)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "SPI range and larval timeout go with ALLOCSPI only");
+	return -EINVAL;
+}
+
 #define SA_FLAGS_KNOWN (NFIPSEC_SA_F_ESN | NFIPSEC_SA_F_NOECN | \
 			NFIPSEC_SA_F_DECAP_DSCP | NFIPSEC_SA_F_NOAUTH)
 
@@ -447,6 +465,9 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 				    "AH is not implemented yet");
 		return -EOPNOTSUPP;
 	}
+	err = refuse_allocspi_attrs(tb, extack);
+	if (err)
+		return err;
 	if (!tb[NFIPSEC_SA_A_SRC] || !tb[NFIPSEC_SA_A_MODE]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "SA needs source and mode");
 		return -EINVAL;
@@ -721,7 +742,8 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 	    put_addr(skb, NFIPSEC_SA_A_SRC, sa->family, &sa->src) ||
 	    put_addr(skb, NFIPSEC_SA_A_DST, sa->family, &sa->dst) ||
 	    nla_put_u8(skb, NFIPSEC_SA_A_MODE, sa->mode) ||
-	    nla_put_u32(skb, NFIPSEC_SA_A_REQID, sa->reqid))
+	    nla_put_u32(skb, NFIPSEC_SA_A_REQID, sa->reqid) ||
+	    (sa->larval && nla_put_u8(skb, NFIPSEC_SA_A_LARVAL, 1)))
 		return -EMSGSIZE;
 	if (!full)
 		goto end;
@@ -880,10 +902,191 @@ err_put:
 }
 
 /*
- * UPDATE keeps the SA (sequence numbers, replay window, counters and
- * lifetime usage) and changes what may change under traffic: lifetimes
- * and DF. New soft limits re-arm the soft expiry (as XFRM does); limits
- * already passed take effect at once (time) or with the next packet.
+ * One algorithm of an UPDATE of a complete SA: if the request names it,
+ * it must be the SA's, with the same ICV length and key (compared in
+ * constant time). Keys and algorithms change only by a new SA (a rekey).
+ */
+static int update_check_alg(const struct nlattr *nest, u8 type,
+			    const struct nfipsec_alg *cur, const char *cur_name,
+			    const u8 *cur_key, u16 cur_keylen, int cur_icv,
+			    struct netlink_ext_ack *extack)
+{
+	char name[NFIPSEC_ALG_NAME_MAX] = "";
+	const struct nfipsec_alg *alg;
+	u8 key[NFIPSEC_KEY_MAX];
+	u16 keylen, icv = 0;
+	int err;
+
+	if (!nest)
+		return 0;
+	if (!cur) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "algorithms cannot change: install a new SA to rekey");
+		return -EINVAL;
+	}
+	err = parse_alg(nest, type, &alg, name, key, &keylen,
+			cur_icv < 0 ? NULL : &icv, extack);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (alg != cur || (cur_name && strcmp(name, cur_name)) ||
+	    (cur_icv >= 0 && icv != cur_icv)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "algorithms cannot change: install a new SA to rekey");
+		goto out;
+	}
+	if (keylen != cur_keylen || crypto_memneq(key, cur_key, keylen)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "keys cannot change: install a new SA to rekey");
+		goto out;
+	}
+	err = 0;
+out:
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+/*
+ * What an UPDATE of a complete SA may not change. An attribute left out
+ * keeps its value; one given must repeat the SA's (so a tool may send the
+ * whole SA, as ip xfrm state update does). The endpoints stay: XFRM moves
+ * them only by migration, which nfipsec does not have yet.
+ */
+static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
+			      struct netlink_ext_ack *extack)
+{
+	struct nfipsec_sel sel;
+	union nf_inet_addr src;
+	const char *msg = NULL;
+	struct nlattr *bad = NULL;
+	int err;
+
+	err = refuse_allocspi_attrs(tb, extack);
+	if (err)
+		return err;
+	if (tb[NFIPSEC_SA_A_SRC]) {
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], sa->family, &src, extack);
+		if (err)
+			return err;
+		if (memcmp(&src, &sa->src, sizeof(src))) {
+			bad = tb[NFIPSEC_SA_A_SRC];
+			msg = "SA source address cannot change";
+		}
+	}
+	if (tb[NFIPSEC_SA_A_MODE] &&
+	    nla_get_u8(tb[NFIPSEC_SA_A_MODE]) != sa->mode) {
+		bad = tb[NFIPSEC_SA_A_MODE];
+		msg = "SA mode cannot change";
+	} else if (tb[NFIPSEC_SA_A_REQID] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_REQID]) != sa->reqid) {
+		bad = tb[NFIPSEC_SA_A_REQID];
+		msg = "SA reqid cannot change";
+	} else if (tb[NFIPSEC_SA_A_FLAGS] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_FLAGS]) != sa->flags) {
+		bad = tb[NFIPSEC_SA_A_FLAGS];
+		msg = "SA flags cannot change";
+	} else if (tb[NFIPSEC_SA_A_REPLAY_WINDOW] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_REPLAY_WINDOW]) !=
+		   sa->replay.window) {
+		bad = tb[NFIPSEC_SA_A_REPLAY_WINDOW];
+		msg = "replay window cannot change";
+	} else if (tb[NFIPSEC_SA_A_SEQ_OUT] || tb[NFIPSEC_SA_A_SEQ_IN]) {
+		bad = tb[NFIPSEC_SA_A_SEQ_OUT] ?: tb[NFIPSEC_SA_A_SEQ_IN];
+		msg = "sequence numbers cannot be set: UPDATE keeps them";
+	} else if (tb[NFIPSEC_SA_A_IFINDEX] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
+		bad = tb[NFIPSEC_SA_A_IFINDEX];
+		msg = "SA links are not implemented yet";
+	}
+	if (msg) {
+		set_err(extack, bad, msg);
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		/* TODO: new ports of an ESP-in-UDP SA, once it exists */
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
+				    "ESP in UDP is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (tb[NFIPSEC_SA_A_SEL]) {
+		err = parse_sel(tb[NFIPSEC_SA_A_SEL], &sel, extack);
+		if (err)
+			return err;
+		if (!sa->has_sel || memcmp(&sel, &sa->sel, sizeof(sel))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SEL],
+					    "SA selector cannot change");
+			return -EINVAL;
+		}
+	}
+	err = update_check_alg(tb[NFIPSEC_SA_A_AEAD], NFIPSEC_ALG_AEAD,
+			       sa->aead_alg, sa->aead_name, sa->aead_key,
+			       sa->aead_keylen, sa->icv_bits, extack);
+	if (!err)
+		err = update_check_alg(tb[NFIPSEC_SA_A_ENC], NFIPSEC_ALG_ENC,
+				       sa->enc_alg, NULL, sa->enc_key,
+				       sa->enc_keylen, -1, extack);
+	if (!err)
+		err = update_check_alg(tb[NFIPSEC_SA_A_AUTH], NFIPSEC_ALG_AUTH,
+				       sa->auth_alg, NULL, sa->auth_key,
+				       sa->auth_keylen, sa->icv_bits, extack);
+	return err;
+}
+
+/*
+ * UPDATE of a larval SA (ALLOCSPI's reservation): the request carries
+ * everything an ADD does, and the complete SA takes the larval one's
+ * place. The crypto is set up without the lock; the reservation is held
+ * meanwhile and must still be there (not expired, deleted or filled in
+ * by another request) when the lock is taken again.
+ */
+static int sa_update_larval(struct genl_info *info, struct nfipsec_net *nn,
+			    struct nfipsec_sa *larval)
+{
+	struct nfipsec_sa *sa;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+
+	nfipsec_sa_hold(larval);
+	mutex_unlock(&nn->lock);
+	sa = nfipsec_sa_alloc();
+	err = -ENOMEM;
+	if (!sa)
+		goto err_relock;
+	err = sa_from_attrs(sa, info->attrs[NFIPSEC_A_SA], info->extack);
+	if (err)
+		goto err_relock;
+	mutex_lock(&nn->lock);
+	if (larval->dead) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the larval SA expired or was deleted meanwhile");
+		err = -ENOENT;
+		goto err_put;
+	}
+	err = enable_defrag(nn, sa->family, info->extack);
+	if (!err)
+		err = nfipsec_sa_fill_larval(nn, larval, sa, info->extack);
+	if (err)
+		goto err_put;
+	nfipsec_sa_put(larval);
+	return 0;
+
+err_relock:
+	mutex_lock(&nn->lock);
+err_put:
+	nfipsec_sa_put(larval);
+	if (sa)
+		nfipsec_sa_put(sa);
+	return err;
+}
+
+/*
+ * UPDATE of a complete SA keeps it (sequence numbers, replay window,
+ * counters and lifetime usage) and changes what may change under
+ * traffic: lifetimes and DF; every other attribute given must repeat the
+ * SA's (update_check_fixed). New soft limits re-arm the soft expiry (as
+ * XFRM does); limits already passed take effect at once (time) or with
+ * the next packet. UPDATE of a larval SA fills it in (sa_update_larval).
  */
 static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 {
@@ -922,20 +1125,30 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	mutex_lock(&nn->lock);
-	sa = nfipsec_sa_lookup(nn, spi, &dst, proto, family);
+	sa = nfipsec_sa_lookup_any(nn, spi, &dst, proto, family);
 	if (!sa) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such SA");
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no such SA (SPI, destination and protocol name it and cannot change)");
 		err = -ENOENT;
 		goto out;
 	}
-	if (tb[NFIPSEC_SA_A_DF])
-		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
+	if (sa->larval) {
+		err = sa_update_larval(info, nn, sa);
+		goto out;
+	}
+	err = update_check_fixed(tb, sa, info->extack);
+	if (err)
+		goto out;
 	if (soft_a || hard_a) {
 		err = lft_check_pair(soft_a ? &soft : &sa->soft,
 				     hard_a ? &hard : &sa->hard,
 				     soft_a ?: hard_a, info->extack);
 		if (err)
 			goto out;
+	}
+	if (tb[NFIPSEC_SA_A_DF])
+		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
+	if (soft_a || hard_a) {
 		if (soft_a) {
 			lft_store(&sa->soft, &soft);
 			clear_bit(NFIPSEC_LFT_SOFT, &sa->lft_state);
@@ -946,6 +1159,124 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	}
 out:
 	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/*
+ * ALLOCSPI: FAMILY, DST, PROTO and SRC required; MODE, REQID optional;
+ * SPI_MIN and SPI_MAX (host order) bound the SPI, LARVAL_SECS how long
+ * the reservation lasts. The reply is the larval SA's identity.
+ */
+static int nfipsec_sa_allocspi(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(genl_info_net(info));
+	struct nlattr *a = need_attr(info, NFIPSEC_A_SA, "request needs an SA");
+	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1], *bad;
+	u32 min = NFIPSEC_SPI_MIN, max = U32_MAX, secs = NFIPSEC_LARVAL_SECS;
+	struct nfipsec_sa *sa;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (!a)
+		return -EINVAL;
+	err = nla_parse_nested(tb, NFIPSEC_SA_A_MAX, a, sa_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[NFIPSEC_SA_A_PROTO] || !tb[NFIPSEC_SA_A_FAMILY] ||
+	    !tb[NFIPSEC_SA_A_DST] || !tb[NFIPSEC_SA_A_SRC]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "ALLOCSPI needs protocol, family, source and destination");
+		return -EINVAL;
+	}
+	bad = tb[NFIPSEC_SA_A_SPI] ?: tb[NFIPSEC_SA_A_AEAD] ?:
+	      tb[NFIPSEC_SA_A_ENC] ?: tb[NFIPSEC_SA_A_AUTH] ?:
+	      tb[NFIPSEC_SA_A_SEQ_IN] ?: tb[NFIPSEC_SA_A_SEQ_OUT] ?:
+	      tb[NFIPSEC_SA_A_LIFETIME_SOFT] ?: tb[NFIPSEC_SA_A_LIFETIME_HARD] ?:
+	      tb[NFIPSEC_SA_A_SEL] ?: tb[NFIPSEC_SA_A_ENCAP] ?:
+	      tb[NFIPSEC_SA_A_FLAGS] ?: tb[NFIPSEC_SA_A_REPLAY_WINDOW] ?:
+	      tb[NFIPSEC_SA_A_DF] ?: tb[NFIPSEC_SA_A_IFINDEX];
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "ALLOCSPI takes the SA's identity, mode and reqid only; the rest comes with SA_UPDATE");
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_SPI_MIN])
+		min = nla_get_u32(tb[NFIPSEC_SA_A_SPI_MIN]);
+	if (tb[NFIPSEC_SA_A_SPI_MAX])
+		max = nla_get_u32(tb[NFIPSEC_SA_A_SPI_MAX]);
+	if (min < NFIPSEC_SPI_MIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[NFIPSEC_SA_A_SPI_MIN] ?: tb[NFIPSEC_SA_A_SPI_MAX],
+				    "SPI range minimum below 256: SPIs 1 to 255 are reserved (RFC 4303)");
+		return -EINVAL;
+	}
+	if (min > max) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[NFIPSEC_SA_A_SPI_MAX] ?: tb[NFIPSEC_SA_A_SPI_MIN],
+				    "SPI range minimum above its maximum");
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_LARVAL_SECS]) {
+		secs = nla_get_u32(tb[NFIPSEC_SA_A_LARVAL_SECS]);
+		if (!secs) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NFIPSEC_SA_A_LARVAL_SECS],
+					    "larval timeout must be at least 1 second");
+			return -EINVAL;
+		}
+	}
+
+	sa = nfipsec_sa_alloc();
+	if (!sa)
+		return -ENOMEM;
+	sa->proto = nla_get_u8(tb[NFIPSEC_SA_A_PROTO]);
+	err = -EINVAL;
+	if (sa->proto != IPPROTO_ESP && sa->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NFIPSEC_SA_A_PROTO],
+				    "protocol must be esp (50) or ah (51)");
+		goto err_put;
+	}
+	err = parse_family(tb[NFIPSEC_SA_A_FAMILY], &sa->family, info->extack);
+	if (!err)
+		err = parse_addr(tb[NFIPSEC_SA_A_DST], sa->family, &sa->dst,
+				 info->extack);
+	if (!err)
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], sa->family, &sa->src,
+				 info->extack);
+	if (err)
+		goto err_put;
+	if (tb[NFIPSEC_SA_A_MODE])
+		sa->mode = nla_get_u8(tb[NFIPSEC_SA_A_MODE]);
+	if (tb[NFIPSEC_SA_A_REQID])
+		sa->reqid = nla_get_u32(tb[NFIPSEC_SA_A_REQID]);
+	sa->hard.add_secs = secs;
+
+	err = -ENOMEM;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto err_put;
+	mutex_lock(&nn->lock);
+	err = nfipsec_spi_alloc(nn, sa, min, max, info->extack);
+	if (err) {
+		mutex_unlock(&nn->lock);
+		nlmsg_free(msg);
+		goto err_put;
+	}
+	hdr = genlmsg_put_reply(msg, info, &nfipsec_genl_family, 0,
+				NFIPSEC_CMD_SA_ALLOCSPI);
+	if (!hdr || put_sa(msg, sa, false, false)) {
+		/* the reservation stands; it times out if nobody learns it */
+		mutex_unlock(&nn->lock);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_unlock(&nn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_put:
+	nfipsec_sa_put(sa);
 	return err;
 }
 
@@ -968,7 +1299,7 @@ static int sa_find_req(struct genl_info *info, struct nfipsec_net *nn,
 	err = parse_sa_id(tb, a, &spi, &proto, &family, &dst, info->extack);
 	if (err)
 		return err;
-	*sap = nfipsec_sa_lookup(nn, spi, &dst, proto, family);
+	*sap = nfipsec_sa_lookup_any(nn, spi, &dst, proto, family);
 	if (!*sap) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such SA");
 		return -ENOENT;
@@ -1553,6 +1884,8 @@ static const struct genl_small_ops nfipsec_genl_ops[] = {
 	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_SA_ALLOCSPI, .doit = nfipsec_sa_allocspi,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add,
 	  .flags = GENL_UNS_ADMIN_PERM },

@@ -163,6 +163,7 @@ struct nfipsec_sa {
 	struct rcu_work free_work;
 	struct nfipsec_net *nn;
 	bool dead;
+	bool larval;			/* ALLOCSPI's reservation: no keys */
 
 	__be32 spi;
 	u8 proto, mode, df;
@@ -226,6 +227,17 @@ struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 				       const struct nfipsec_tmpl *t,
 				       const struct nfipsec_pkt *pkt);
 void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa);
+struct nfipsec_sa *nfipsec_sa_lookup_any(struct nfipsec_net *nn, __be32 spi,
+					 const union nf_inet_addr *dst,
+					 u8 proto, u16 family);
+int nfipsec_sa_fill_larval(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+			   struct nfipsec_sa *sa, struct netlink_ext_ack *extack);
+
+/* spi.c */
+#define NFIPSEC_SPI_MIN		0x100	/* below: reserved (RFC 4303) */
+#define NFIPSEC_LARVAL_SECS	30	/* default ALLOCSPI reservation */
+int nfipsec_spi_alloc(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+		      u32 min, u32 max, struct netlink_ext_ack *extack);
 void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto);
 bool nfipsec_sa_lft_use(struct nfipsec_sa *sa, unsigned int bytes);
 void nfipsec_sa_lft_arm(struct nfipsec_net *nn, struct nfipsec_sa *sa);

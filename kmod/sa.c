@@ -418,11 +418,19 @@ err_free:
 int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		      struct netlink_ext_ack *extack)
 {
+	struct nfipsec_sa *old;
+
 	lockdep_assert_held(&nn->lock);
 
-	if (nfipsec_sa_lookup(nn, sa->spi, &sa->dst, sa->proto, sa->family)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "SA with this SPI, destination and protocol exists");
+	old = nfipsec_sa_lookup_any(nn, sa->spi, &sa->dst, sa->proto,
+				    sa->family);
+	if (old) {
+		if (old->larval)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SPI reserved by ALLOCSPI: fill the larval SA in with SA_UPDATE");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SA with this SPI, destination and protocol exists");
 		return -EEXIST;
 	}
 	sa->nn = nn;
@@ -437,10 +445,14 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	return 0;
 }
 
-/* Under RCU or nn->lock; the SA is valid until the read section ends. */
-struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
-				     const union nf_inet_addr *dst,
-				     u8 proto, u16 family)
+/*
+ * Under RCU or nn->lock; the SA is valid until the read section ends.
+ * Larval SAs (ALLOCSPI's reservations, see spi.c) are found too: the
+ * control plane names them; the packet path uses nfipsec_sa_lookup.
+ */
+struct nfipsec_sa *nfipsec_sa_lookup_any(struct nfipsec_net *nn, __be32 spi,
+					 const union nf_inet_addr *dst,
+					 u8 proto, u16 family)
 {
 	struct nfipsec_sa *sa;
 
@@ -451,6 +463,17 @@ struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
 			return sa;
 	}
 	return NULL;
+}
+
+/* The packet path's lookup: a larval SA has no keys and matches nothing. */
+struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
+				     const union nf_inet_addr *dst,
+				     u8 proto, u16 family)
+{
+	struct nfipsec_sa *sa = nfipsec_sa_lookup_any(nn, spi, dst, proto,
+						      family);
+
+	return sa && !sa->larval ? sa : NULL;
 }
 
 struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
@@ -464,7 +487,7 @@ struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 	hlist_for_each_entry_rcu(sa, bydst_bucket(nn, dst, t->proto, family),
 				 bydst) {
 		if (sa->proto != t->proto || sa->family != family ||
-		    !addr_eq(&sa->dst, dst, family))
+		    sa->larval || !addr_eq(&sa->dst, dst, family))
 			continue;
 		if (!t->has_addrs && !addr_eq(&sa->src, &pkt->src, family))
 			continue;
@@ -486,6 +509,25 @@ void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 	sa->dead = true;
 	nfipsec_ev_sa_del(nn, sa);
 	nfipsec_sa_put(sa);
+}
+
+/*
+ * Under nn->lock: @sa, complete, takes the place of @larval (same SPI,
+ * destination and protocol). The reservation goes without an event: to a
+ * negotiator it is the same SA, now with keys. @sa counts as added now.
+ */
+int nfipsec_sa_fill_larval(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+			   struct nfipsec_sa *sa, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&nn->lock);
+
+	hlist_del_rcu(&larval->byspi);
+	hlist_del_rcu(&larval->bydst);
+	list_del_rcu(&larval->list);
+	WRITE_ONCE(nn->nsa, nn->nsa - 1);
+	larval->dead = true;
+	nfipsec_sa_put(larval);
+	return nfipsec_sa_insert(nn, sa, extack);
 }
 
 void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto)

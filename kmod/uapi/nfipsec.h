@@ -254,6 +254,10 @@ enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_DF,		/* u8, enum nfipsec_df */
 	NFIPSEC_SA_A_IFINDEX,		/* u32 */
 	NFIPSEC_SA_A_PAD,
+	NFIPSEC_SA_A_LARVAL,		/* u8, reply: 1 reserved by ALLOCSPI */
+	NFIPSEC_SA_A_SPI_MIN,		/* u32, host order, ALLOCSPI only */
+	NFIPSEC_SA_A_SPI_MAX,		/* u32, host order, ALLOCSPI only */
+	NFIPSEC_SA_A_LARVAL_SECS,	/* u32, seconds, ALLOCSPI only */
 	__NFIPSEC_SA_A_MAX
 };
 
