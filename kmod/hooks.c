@@ -188,11 +188,7 @@ static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 	}
 	sa = nfipsec_sa_find_out(nn, &p->tmpl[0], &pkt);
 	if (!sa || !refcount_inc_not_zero(&sa->ref)) {
-		unsigned long next = READ_ONCE(p->acquire_next);
-
-		if (time_after_eq(jiffies, next) &&
-		    cmpxchg(&p->acquire_next, next, jiffies + HZ) == next)
-			nfipsec_ev_acquire(nn, p, &pkt);
+		nfipsec_acquire(nn, p, &pkt);
 		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_OUT_SA);
 		return NF_DROP;
 	}

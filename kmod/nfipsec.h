@@ -56,6 +56,11 @@ struct nfipsec_net {
 	struct delayed_work lft_work;	/* scans the SAD when one is due */
 	spinlock_t lft_lock;		/* lft_next and arming lft_work */
 	u64 lft_next;			/* boottime ns lft_work is due at */
+
+	/* pending acquires: see acquire.c */
+	spinlock_t acq_lock;
+	struct hlist_head acq_hash[64];
+	unsigned int nacq;
 };
 
 extern unsigned int nfipsec_net_id;
@@ -277,6 +282,13 @@ struct nfipsec_policy *nfipsec_spd_lookup(struct nfipsec_net *nn, u8 dir,
 bool nfipsec_tmpl_match_sa(const struct nfipsec_tmpl *t,
 			   const struct nfipsec_sa *sa,
 			   const struct nfipsec_pkt *pkt);
+
+/* acquire.c */
+#define NFIPSEC_ACQ_SECS	30	/* an acquire stays pending this long */
+void nfipsec_acquire_init(struct nfipsec_net *nn);
+void nfipsec_acquire_flush(struct nfipsec_net *nn);
+void nfipsec_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
+		     const struct nfipsec_pkt *pkt);
 
 /* netlink.c */
 int nfipsec_genl_init(void);

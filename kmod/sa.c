@@ -442,6 +442,8 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	list_add_tail_rcu(&sa->list, &nn->sa_list);
 	WRITE_ONCE(nn->nsa, nn->nsa + 1);
 	nfipsec_sa_lft_arm(nn, sa);
+	if (!sa->larval)
+		nfipsec_acquire_flush(nn);
 	return 0;
 }
 

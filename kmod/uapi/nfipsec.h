@@ -31,6 +31,7 @@
  *              policy with the same direction, priority and selector exists
  *   ENOPROTOOPT  the kernel's crypto API has no such algorithm
  *   EPERM      the caller lacks CAP_NET_ADMIN
+ *   ENOSPC     ALLOCSPI found no free SPI in the range
  *   ENOMEM     out of memory
  *
  * Commands
@@ -55,9 +56,25 @@
  *   selector; default: any), LIFETIME_SOFT and LIFETIME_HARD (0 in a
  *   field means no limit), ENCAP (ESP in UDP), DF (enum nfipsec_df),
  *   IFINDEX (the nfipsec link whose traffic this SA carries; 0: none).
- *   UPDATE changes an existing SA in place (lifetimes, ENCAP, endpoints),
- *   keeping its sequence and replay state and its lifetime usage; new
- *   soft limits re-arm the soft expiry.
+ *   UPDATE names the SA by SPI, PROTO, FAMILY and DST, and either
+ *   fills in a larval SA (see ALLOCSPI): then it carries everything ADD
+ *   does, and the complete SA takes the reservation's place, counting as
+ *   added now; or it changes an installed SA in place: LIFETIME_SOFT,
+ *   LIFETIME_HARD and DF, keeping its sequence numbers, replay window,
+ *   counters and lifetime usage; new soft limits re-arm the soft expiry.
+ *   Every other attribute is optional there and, if given, must repeat
+ *   the SA's value (a tool may send the whole SA, as ip xfrm does); a
+ *   different SRC, MODE, REQID, FLAGS, REPLAY_WINDOW, SEL, algorithm,
+ *   ICV length or key is refused with EINVAL ("keys cannot change:
+ *   install a new SA to rekey", "SA mode cannot change", ...), and so is
+ *   any SEQ_IN or SEQ_OUT. Keys and algorithms change only by a new SA:
+ *   that is a rekey. The endpoints stay (XFRM moves them only by
+ *   migration, which nfipsec does not have); ENCAP is refused until ESP
+ *   in UDP exists. An unknown SA is ENOENT.
+ *   ADD of an SPI that ALLOCSPI reserved is refused (EEXIST, "SPI
+ *   reserved by ALLOCSPI: fill the larval SA in with SA_UPDATE"), as XFRM
+ *   does: ADD means a new SA, and a negotiator that reserved the SPI
+ *   fills the reservation in, as strongSwan does with XFRM.
  *   EINVAL also when a soft limit is above the hard limit of the same kind
  *   (both not 0): it could never fire before the SA is deleted.
  *
@@ -82,6 +99,25 @@
  * never sent in clear. When soft and hard are reached together only the
  * hard EXPIRE is sent. Times run on the boot clock (wall clock changes do
  * not expire SAs) and are enforced to within a few jiffies of the second.
+ *
+ * NFIPSEC_CMD_SA_ALLOCSPI (do)
+ *   A negotiator's first step for an inbound SA: an unused SPI for (DST,
+ *   PROTO), reserved as a larval SA. Request: NFIPSEC_A_SA with PROTO,
+ *   FAMILY, SRC and DST required; MODE and REQID optional (kept, shown in
+ *   dumps); SPI_MIN and SPI_MAX (u32, host order, inclusive; default
+ *   0x100 and 0xffffffff); LARVAL_SECS (u32, how long the reservation
+ *   lasts unless filled in; default 30, at least 1). No other attribute
+ *   (EINVAL). Refused with EINVAL: SPI_MIN below 256 ("SPIs 1 to 255 are
+ *   reserved"), SPI_MIN above SPI_MAX; with ENOSPC: every SPI of the
+ *   range taken for (DST, PROTO). The SPI is drawn at random in the
+ *   range. Reply: NFIPSEC_A_SA with the larval SA's identity (SPI, PROTO,
+ *   FAMILY, SRC, DST, MODE, REQID, LARVAL).
+ *   A larval SA has no keys and matches no packet: an ESP packet with its
+ *   SPI is an unknown SPI (NFIPSEC_DROP_NO_SA), output never uses it. It
+ *   shows in dumps with LARVAL 1, its timeout as LIFETIME_HARD ADD_SECS;
+ *   GET, DEL and FLUSH act on it as on any SA. SA_UPDATE fills it in (see
+ *   above). When the timeout passes first, an EXPIRE (hard) event and an
+ *   SA_DEL event, both with LARVAL 1, say that the reservation lapsed.
  *
  * NFIPSEC_CMD_SA_DEL, NFIPSEC_CMD_SA_GET (do)
  *   Request: NFIPSEC_A_SA with SPI, PROTO, FAMILY and DST. GET replies with
@@ -130,7 +166,11 @@
  * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
  *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
  *                            1 hard; a hard expire deletes the SA).
- * NFIPSEC_CMD_EV_SA_DEL      an SA was removed.
+ * NFIPSEC_CMD_EV_SA_DEL      an SA was removed (by DEL, FLUSH, a hard
+ *                            expire or a larval timeout; not when UPDATE
+ *                            fills a larval SA in).
+ * Event SA nests carry the identity (SPI, PROTO, FAMILY, SRC, DST, MODE,
+ * REQID) and LARVAL 1 for a larval SA.
  * NFIPSEC_CMD_EV_SEQ_EXHAUSTED  an outbound SA used its last sequence number.
  */
 #ifndef _UAPI_LINUX_NFIPSEC_H

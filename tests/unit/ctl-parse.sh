@@ -229,6 +229,39 @@ printf '  %s\n\n' "$K20" >"$TMP/key0x"
 req key-file-colon "SA/AEAD/KEY $K20" $SA aead aes128gcm16 "file:$TMP/key0x"
 
 req sa-update "cmd SA_UPDATE" sa update src 3.3.3.1 dst 5.5.5.1 proto esp spi 1 aead aes128gcm16 $K20
+# an update without algorithms: lifetimes only, no MODE sent (the SA keeps its own)
+exact sa-update-lifetimes "cmd SA_UPDATE
+SA/SPI 0x00000001
+SA/PROTO 50
+SA/FAMILY 2
+SA/DST 5.5.5.1
+SA/SRC 3.3.3.1
+SA/LIFETIME_HARD/PACKETS 9" sa update src 3.3.3.1 dst 5.5.5.1 proto esp spi 1 limit packet-hard 9
+
+# --- sa allocspi ---
+exact sa-allocspi-range "cmd SA_ALLOCSPI
+SA/PROTO 50
+SA/FAMILY 2
+SA/SRC 5.5.5.1
+SA/DST 3.3.3.1
+SA/MODE 1
+SA/REQID 7
+SA/SPI_MIN 256
+SA/SPI_MAX 4095
+SA/LARVAL_SECS 60" sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp mode tunnel reqid 7 spi-range 0x100 0xfff timeout 60
+req sa-allocspi-xfrm-min-max "SA/SPI_MIN 4096
+SA/SPI_MAX 8192" sa allocspi src fd00::1 dst fd00::2 proto esp min 0x1000 max 0x2000
+absent sa-allocspi-defaults-left-to-kernel "SA/SPI_M" sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp
+refuse sa-allocspi-no-proto "nfipsecctl: sa allocspi: proto is required (esp or ah)" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1
+refuse sa-allocspi-no-src "nfipsecctl: sa allocspi: src and dst are required" \
+	sa allocspi dst 3.3.3.1 proto esp
+refuse sa-allocspi-families "nfipsecctl: sa allocspi: src and dst are of different address families" \
+	sa allocspi src 5.5.5.1 dst fd00::1 proto esp
+refuse sa-allocspi-no-keys "nfipsecctl: sa allocspi: unknown keyword \"aead\"" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp aead aes128gcm16 $K20
+refuse sa-allocspi-timeout-0 "nfipsecctl: sa allocspi: timeout \"0\" out of range (1 to 4294967295)" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp timeout 0
 
 exact sa-del "cmd SA_DEL
 SA/SPI 0x00001001

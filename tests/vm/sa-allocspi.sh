@@ -7,7 +7,9 @@
 # EXPIRE (hard) and SA_DEL events; UPDATE of a complete SA changes its
 # lifetimes, keeps its sequence numbers and replay state, and refuses
 # changes of key, algorithm, mode, source, reqid, flags and sequence
-# numbers with an extack message each. Linux XFRM is the peer.
+# numbers with an extack message each. Linux XFRM is the peer. Last,
+# ACQUIRE events: one per pending acquire (policy and selector), carrying
+# the policy, the template and the packet's selector.
 #
 #   nf (nfipsec, 10.0.0.1 fd00::1) ----veth---- xf (XFRM, 10.0.0.2 fd00::2)
 . "$(dirname "$0")/esp-lib.inc"
@@ -19,7 +21,7 @@ IN4=(src 10.0.0.2 dst 10.0.0.1 proto esp)
 OUT4=(src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001)
 
 # spi_of OUTPUT: the SPI (decimal) of allocspi's human output
-spi_of() { awk '{ for (i = 1; i < NF; i++) if ($i == "spi") print $(i + 1) }' <<<"$1"; }
+spi_of() { [[ $1 =~ spi\ (0x[0-9a-f]+) ]] && echo "${BASH_REMATCH[1]}"; }
 
 # ---- allocspi: default range, listing, JSON ----------------------------
 # (a long reservation: this guest may be slow to reach the UPDATE below)
@@ -158,10 +160,13 @@ for _ in $(seq 1 20); do
 	grep -q sa-del "$T_DIR/mon" && break
 	sleep 0.2
 done
-nfctl nf sa allocspi "${IN4[@]}" min 0x6000 max 0x6000 timeout 2 >/dev/null
-check_eq larval-before-timeout true \
-	"$(nfctl nf -j sa list | jq -r '.[] | select(.spi == 24576) | .larval')"
-sleep 3
+js=$(nfctl nf -j sa allocspi "${IN4[@]}" min 0x6000 max 0x6000 timeout 2)
+check_eq larval-timeout-reserved "24576 true" "$(jq -r '"\(.spi) \(.larval)"' <<<"$js")"
+# the events come 2 s after the add (bounded: 10 s, bash builtins only)
+for _ in $(seq 1 40); do
+	[[ $(<"$T_DIR/mon") == *"sa-del src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x00006000"* ]] && break
+	sleep 0.25
+done
 kill $MON; wait $MON 2>/dev/null
 check_eq larval-timeout-gone "" \
 	"$(nfctl nf -j sa list | jq -r '.[] | select(.spi == 24576) | .spi')"
@@ -171,4 +176,42 @@ check_eq larval-timeout-events "expire-hard sa-del 2" \
 # ---- flush removes larval SAs too --------------------------------------
 nfctl nf sa flush
 check_eq flush-removes-larval 0 "$(nfctl nf -j sa list | jq length)"
+
+# ---- ACQUIRE: one event per pending acquire (policy + selector) --------
+# nf: an out protect policy for 10.0.0.0/24 ICMP and no SA. 20 pings to
+# .2 and 10 to .3 give two acquires (one per selector), each once; an SA
+# installed ends what is pending, so the next ping asks again.
+nfctl nf policy flush
+nfctl nf sa flush
+pidx=$(nfctl nf -j policy add dir out src 10.0.0.1/32 dst 10.0.0.0/24 \
+	proto icmp tmpl proto esp mode transport reqid 5 | jq -r '.index')
+ip -n nf neigh replace 10.0.0.3 lladdr 02:00:00:00:00:03 dev nv
+ip netns exec nf "$CTL" -j monitor >"$T_DIR/acq" 2>&1 &
+MON=$!
+for _ in $(seq 1 20); do
+	nfctl nf -b - >/dev/null 2>&1 <<-EOF
+	sa add src 10.0.0.9 dst 10.0.0.8 proto esp spi 0x9999 mode transport ${GCM[*]}
+	sa del src 10.0.0.9 dst 10.0.0.8 proto esp spi 0x9999
+	EOF
+	grep -q sa-del "$T_DIR/acq" && break
+	sleep 0.2
+done
+d0=$(drop_count nf no-out-sa)
+nsx nf ping -c 20 -i 0.05 -W 1 10.0.0.2 >/dev/null
+nsx nf ping -c 10 -i 0.05 -W 1 10.0.0.3 >/dev/null
+d1=$(drop_count nf no-out-sa)
+check_eq acquire-packets-dropped 30 $((d1 - d0))
+acq() { jq -c 'select(.event == "acquire")' "$T_DIR/acq"; }
+check_eq acquire-one-per-selector "1 1" \
+	"$(acq | jq -r 'select(.sel.dst == "10.0.0.2/32")' | wc -l) $(acq | jq -r 'select(.sel.dst == "10.0.0.3/32")' | wc -l)"
+check_eq acquire-carries-policy-tmpl-sel \
+	"$pidx out esp transport 5 10.0.0.1/32 10.0.0.2/32 icmp" \
+	"$(acq | head -n1 | jq -r '"\(.policy.index) \(.policy.dir) \(.tmpl.proto) \(.tmpl.mode) \(.tmpl.reqid) \(.sel.src) \(.sel.dst) \(.sel.proto)"')"
+# an SA appears (not the one asked for): pending acquires end
+nfctl nf sa add src 10.0.0.1 dst 10.0.0.7 proto esp spi 0x7007 mode transport "${GCM[@]}"
+nsx nf ping -c 5 -i 0.05 -W 1 10.0.0.2 >/dev/null
+sleep 0.3
+kill $MON; wait $MON 2>/dev/null
+check_eq acquire-again-after-sa-appeared 2 \
+	"$(acq | jq -r 'select(.sel.dst == "10.0.0.2/32")' | wc -l)"
 finish
