@@ -162,7 +162,12 @@
  * NFIPSEC_CMD_EV_ACQUIRE     a packet matched a protect policy for which
  *                            no SA exists: NFIPSEC_A_POLICY (INDEX, DIR),
  *                            NFIPSEC_A_TMPL (the template), NFIPSEC_A_SEL
- *                            (the packet's selector).
+ *                            (the packet's selector: its addresses as
+ *                            host prefixes, protocol, ports or ICMP type
+ *                            and code). Once per policy and selector
+ *                            while the acquire is pending: 30 s, or
+ *                            until any complete SA is installed; then
+ *                            the next such packet sends another.
  * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
  *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
  *                            1 hard; a hard expire deletes the SA).
