@@ -26,6 +26,10 @@ check_fails "nobody: policy add refused" "$EPERM" nobody "$CTL" \
 	policy add dir out src 10.7.0.1/32 dst 10.7.0.2/32 action block
 check_fails "nobody: policy flush refused" "$EPERM" nobody "$CTL" policy flush
 check_fails "nobody: stats reset refused" "$EPERM" nobody "$CTL" stats reset
+check_fails "nobody: sa allocspi refused" "$EPERM" nobody "$CTL" \
+	sa allocspi src 10.7.0.2 dst 10.7.0.1 proto esp
+check_fails "nobody: sa update refused" "$EPERM" nobody "$CTL" \
+	sa update src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x700 limit packet-hard 9
 check_fails "nobody: keys in a listing refused" "$EPERM|needs CAP_NET_ADMIN" nobody "$CTL" -k sa list
 check_fails "user-namespace root on the host netns: sa flush refused" \
 	"$EPERM" usernsroot "$CTL" sa flush
