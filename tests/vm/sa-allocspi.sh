@@ -203,7 +203,7 @@ d1=$(drop_count nf no-out-sa)
 check_eq acquire-packets-dropped 30 $((d1 - d0))
 acq() { jq -c 'select(.event == "acquire")' "$T_DIR/acq"; }
 check_eq acquire-one-per-selector "1 1" \
-	"$(acq | jq -r 'select(.sel.dst == "10.0.0.2/32")' | wc -l) $(acq | jq -r 'select(.sel.dst == "10.0.0.3/32")' | wc -l)"
+	"$(acq | jq -c 'select(.sel.dst == "10.0.0.2/32")' | wc -l) $(acq | jq -c 'select(.sel.dst == "10.0.0.3/32")' | wc -l)"
 check_eq acquire-carries-policy-tmpl-sel \
 	"$pidx out esp transport 5 10.0.0.1/32 10.0.0.2/32 icmp" \
 	"$(acq | head -n1 | jq -r '"\(.policy.index) \(.policy.dir) \(.tmpl.proto) \(.tmpl.mode) \(.tmpl.reqid) \(.sel.src) \(.sel.dst) \(.sel.proto)"')"
@@ -213,5 +213,5 @@ nsx nf ping -c 5 -i 0.05 -W 1 10.0.0.2 >/dev/null
 sleep 0.3
 kill $MON; wait $MON 2>/dev/null
 check_eq acquire-again-after-sa-appeared 2 \
-	"$(acq | jq -r 'select(.sel.dst == "10.0.0.2/32")' | wc -l)"
+	"$(acq | jq -c 'select(.sel.dst == "10.0.0.2/32")' | wc -l)"
 finish
