@@ -125,7 +125,8 @@
  * ---------------------------------
  * NFIPSEC_CMD_EV_ACQUIRE     a packet matched a protect policy for which
  *                            no SA exists: NFIPSEC_A_POLICY (INDEX, DIR),
- *                            NFIPSEC_A_TMPL (the template), NFIPSEC_A_SEL
+ *                            NFIPSEC_A_TMPL (the first template without
+ *                            an SA), NFIPSEC_A_SEL
  *                            (the packet's selector).
  * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
  *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
@@ -228,6 +229,12 @@ enum nfipsec_df {
 #define NFIPSEC_SA_F_NOECN	(1U << 1)	/* tunnel: no ECN propagation */
 #define NFIPSEC_SA_F_DECAP_DSCP	(1U << 2)	/* tunnel: copy DSCP on decap */
 #define NFIPSEC_SA_F_NOAUTH	(1U << 3)	/* allow ESP without integrity */
+/*
+ * AH over IPv4: pad the header (ICV included) to a multiple of 32 bits,
+ * the least RFC 4302 section 2.6 allows. Without it, as XFRM without its
+ * "align4", to 64 bits (also a multiple of 32). Input accepts either.
+ */
+#define NFIPSEC_SA_F_ALIGN4	(1U << 4)
 
 enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_UNSPEC,
