@@ -48,7 +48,8 @@
  *   PROTO, FAMILY, SRC, DST, MODE and the algorithms: for ESP either AEAD,
  *   or ENC with AUTH (AUTH may be left out only with a non-NULL ENC, which
  *   is refused unless NFIPSEC_SA_F_NOAUTH is set: confidentiality without
- *   integrity is unsafe); for AH, AUTH alone. Optional: REQID (default 0),
+ *   integrity is unsafe); for AH (RFC 4302), AUTH alone, its ICV_BITS the
+ *   truncation (NFIPSEC_SA_F_ALIGN4 over IPv4 only). Optional: REQID (default 0),
  *   REPLAY_WINDOW in packets (0 to NFIPSEC_REPLAY_MAX; default 32; 0 turns
  *   replay checking off), FLAGS, SEQ_OUT and SEQ_IN (starting sequence
  *   numbers, 64 bit; the high half only with ESN), SEL (inner traffic
@@ -108,6 +109,14 @@
  *   innermost transform first, as ip xfrm lists them). The reply to ADD
  *   carries the policy's INDEX. UPDATE replaces the action and templates
  *   of the policy with the same direction, priority and selector.
+ *   Several templates make a bundle: outbound, each transform is applied
+ *   to what the one before produced (ESP, then AH over it: AH outermost),
+ *   a transport template without SRC and DST taking the packet's
+ *   addresses or those of the tunnel template before it; inbound, the
+ *   packet must have carried exactly those transforms, outermost last in
+ *   the list, or it is dropped as NFIPSEC_DROP_BUNDLE. A transport
+ *   template with SRC and DST is of the family of the selector, or of the
+ *   tunnel template before it.
  *
  * NFIPSEC_CMD_POLICY_DEL, NFIPSEC_CMD_POLICY_GET (do and dump),
  * NFIPSEC_CMD_POLICY_FLUSH
