@@ -56,6 +56,7 @@ static const struct {
 	{ "noecn", NFIPSEC_SA_F_NOECN },
 	{ "decap-dscp", NFIPSEC_SA_F_DECAP_DSCP },
 	{ "noauth", NFIPSEC_SA_F_NOAUTH },
+	{ "align4", NFIPSEC_SA_F_ALIGN4 },
 };
 
 static uint32_t flag_bit(const char *s)
@@ -243,7 +244,7 @@ static int sa_word(struct args *a, const char *w, struct sa *sa)
 		if (!v)
 			return -1;
 		if (!flag_bit(v))
-			return fail(a->cmd, "unknown flag \"%s\" (esn, noecn, decap-dscp, noauth)", v), -1;
+			return fail(a->cmd, "unknown flag \"%s\" (esn, noecn, decap-dscp, noauth, align4)", v), -1;
 		sa->flags |= flag_bit(v);
 		/* ip xfrm: flag esn noecn ... */
 		while ((v = args_peek(a)) && flag_bit(v))
@@ -342,6 +343,13 @@ static int sa_check(const char *cmd, struct sa *sa)
 			return fail(cmd, "proto ah needs auth or auth-trunc"), -1;
 		if (sa->has_encap)
 			return fail(cmd, "encap needs proto esp"), -1;
+		if (sa->flags & NFIPSEC_SA_F_NOAUTH)
+			return fail(cmd, "flag noauth needs proto esp"), -1;
+		if ((sa->flags & NFIPSEC_SA_F_ALIGN4) &&
+		    sa->dst.family != AF_INET)
+			return fail(cmd, "flag align4 needs IPv4 (IPv6 wants 64-bit alignment)"), -1;
+	} else if (sa->flags & NFIPSEC_SA_F_ALIGN4) {
+		return fail(cmd, "flag align4 needs proto ah"), -1;
 	} else if (sa->aead.set) {
 		if (sa->enc.set || sa->auth.set)
 			return fail(cmd, "aead excludes enc and auth"), -1;
@@ -1118,7 +1126,7 @@ static void sa_usage(void)
 	      "                 [ mode { transport | tunnel } ] [ reqid N ]\n"
 	      "                 [ min SPI max SPI | spi-range MIN MAX ] [ timeout SECONDS ]\n"
 	      "       nfipsecctl sa help\n"
-	      "FLAG := esn | noecn | decap-dscp | noauth\n"
+	      "FLAG := esn | noecn | decap-dscp | noauth | align4\n"
 	      "ALGO := aead NAME KEY [ ICV_BITS ] | enc NAME KEY | auth NAME KEY |\n"
 	      "        auth-trunc NAME KEY BITS | enc ENC-AUTH KEY\n"
 	      "KEY := 0xHEX | @FILE | file:FILE | \"\" (empty, for null encryption)\n"

@@ -119,11 +119,11 @@ out:
 
 /* The packet path: @pkt matched @p, and no SA fits its template. */
 void nfipsec_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
-		     const struct nfipsec_pkt *pkt)
+		     const struct nfipsec_tmpl *t, const struct nfipsec_pkt *pkt)
 {
 	struct nfipsec_pkt key;
 
 	acq_key(&key, pkt);
 	if (acq_new(nn, p, &key))
-		nfipsec_ev_acquire(nn, p, pkt);
+		nfipsec_ev_acquire(nn, p, t, pkt);
 }

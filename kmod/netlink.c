@@ -443,7 +443,38 @@ static int refuse_allocspi_attrs(struct nlattr **tb,
 }
 
 #define SA_FLAGS_KNOWN (NFIPSEC_SA_F_ESN | NFIPSEC_SA_F_NOECN | \
-			NFIPSEC_SA_F_DECAP_DSCP | NFIPSEC_SA_F_NOAUTH)
+			NFIPSEC_SA_F_DECAP_DSCP | NFIPSEC_SA_F_NOAUTH | \
+			NFIPSEC_SA_F_ALIGN4)
+
+/* AH: integrity alone (RFC 4302), no cipher. */
+static int ah_from_attrs(struct nfipsec_sa *sa, struct nlattr **tb,
+			 const struct nlattr *nest,
+			 struct netlink_ext_ack *extack)
+{
+	if (tb[NFIPSEC_SA_A_AEAD] || tb[NFIPSEC_SA_A_ENC]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_AEAD] ?:
+				    tb[NFIPSEC_SA_A_ENC],
+				    "AH takes AUTH only, no AEAD or ENC");
+		return -EINVAL;
+	}
+	if (!tb[NFIPSEC_SA_A_AUTH]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "AH SA needs AUTH");
+		return -EINVAL;
+	}
+	if (sa->flags & NFIPSEC_SA_F_NOAUTH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag noauth is for ESP");
+		return -EINVAL;
+	}
+	if ((sa->flags & NFIPSEC_SA_F_ALIGN4) && sa->family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag align4 is for AH over IPv4 (IPv6 needs 64-bit alignment)");
+		return -EINVAL;
+	}
+	return parse_alg(tb[NFIPSEC_SA_A_AUTH], NFIPSEC_ALG_AUTH,
+			 &sa->auth_alg, NULL, sa->auth_key, &sa->auth_keylen,
+			 &sa->icv_bits, extack);
+}
 
 static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
@@ -460,11 +491,6 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 			  &sa->dst, extack);
 	if (err)
 		return err;
-	if (sa->proto == IPPROTO_AH) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_PROTO],
-				    "AH is not implemented yet");
-		return -EOPNOTSUPP;
-	}
 	err = refuse_allocspi_attrs(tb, extack);
 	if (err)
 		return err;
@@ -498,7 +524,16 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 		return -EOPNOTSUPP;
 	}
 
-	if (tb[NFIPSEC_SA_A_AEAD]) {
+	if ((sa->flags & NFIPSEC_SA_F_ALIGN4) && sa->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag align4 is for AH");
+		return -EINVAL;
+	}
+	if (sa->proto == IPPROTO_AH) {
+		err = ah_from_attrs(sa, tb, nest, extack);
+		if (err)
+			return err;
+	} else if (tb[NFIPSEC_SA_A_AEAD]) {
 		if (tb[NFIPSEC_SA_A_ENC] || tb[NFIPSEC_SA_A_AUTH]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_AEAD],
 					    "AEAD excludes ENC and AUTH");
@@ -1442,12 +1477,10 @@ static int parse_tmpl(const struct nlattr *nest, struct nfipsec_tmpl *t,
 		return -EINVAL;
 	}
 	t->proto = nla_get_u8(tb[NFIPSEC_TMPL_A_PROTO]);
-	if (t->proto != IPPROTO_ESP) {
-		set_err(extack, tb[NFIPSEC_TMPL_A_PROTO],
-			t->proto == IPPROTO_AH ?
-			"AH templates are not implemented yet" :
-			"template protocol must be esp or ah");
-		return t->proto == IPPROTO_AH ? -EOPNOTSUPP : -EINVAL;
+	if (t->proto != IPPROTO_ESP && t->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_TMPL_A_PROTO],
+				    "template protocol must be esp or ah");
+		return -EINVAL;
 	}
 	t->mode = nla_get_u8(tb[NFIPSEC_TMPL_A_MODE]);
 	if (tb[NFIPSEC_TMPL_A_REQID])
@@ -1487,6 +1520,7 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 {
 	struct nlattr *tb[NFIPSEC_POLICY_A_MAX + 1], *t;
 	int err, rem;
+	u16 family;
 
 	err = nla_parse_nested(tb, NFIPSEC_POLICY_A_MAX, nest, pol_policy,
 			       extack);
@@ -1507,6 +1541,7 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 		return 0;
 	if (tb[NFIPSEC_POLICY_A_ACTION])
 		p->action = nla_get_u8(tb[NFIPSEC_POLICY_A_ACTION]);
+	family = p->sel.family;
 	if (tb[NFIPSEC_POLICY_A_TMPLS]) {
 		if (p->action != NFIPSEC_ACT_PROTECT) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_POLICY_A_TMPLS],
@@ -1522,13 +1557,19 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 			err = parse_tmpl(t, &p->tmpl[p->ntmpl], extack);
 			if (err)
 				return err;
+			/* a transport template protects the packet as the
+			 * templates before it left it: of the last tunnel's
+			 * family, or the selector's
+			 */
 			if (p->tmpl[p->ntmpl].mode == NFIPSEC_MODE_TRANSPORT &&
 			    p->tmpl[p->ntmpl].has_addrs &&
-			    p->tmpl[p->ntmpl].family != p->sel.family) {
+			    p->tmpl[p->ntmpl].family != family) {
 				NL_SET_ERR_MSG_ATTR(extack, t,
-						    "transport template must be of the selector's family");
+						    "transport template must be of the family of the selector or of the tunnel template before it");
 				return -EINVAL;
 			}
+			if (p->tmpl[p->ntmpl].mode == NFIPSEC_MODE_TUNNEL)
+				family = p->tmpl[p->ntmpl].family;
 			p->ntmpl++;
 		}
 	}
@@ -1802,6 +1843,7 @@ static void ev_send(struct nfipsec_net *nn, struct sk_buff *msg)
 }
 
 void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
+			const struct nfipsec_tmpl *t,
 			const struct nfipsec_pkt *pkt)
 {
 	struct nfipsec_sel s = {
@@ -1827,7 +1869,7 @@ void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
 	hdr = genlmsg_put(msg, 0, 0, &nfipsec_genl_family, 0,
 			  NFIPSEC_CMD_EV_ACQUIRE);
 	if (!hdr || put_policy(msg, p, false) ||
-	    put_tmpl(msg, NFIPSEC_A_TMPL, &p->tmpl[0]) ||
+	    put_tmpl(msg, NFIPSEC_A_TMPL, t) ||
 	    put_sel(msg, NFIPSEC_A_SEL, &s)) {
 		nlmsg_free(msg);
 		return;

@@ -34,6 +34,7 @@
 
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
+#include <crypto/hash.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
@@ -272,6 +273,8 @@ static void sa_free_work(struct work_struct *work)
 
 	if (sa->aead)
 		crypto_free_aead(sa->aead);
+	if (sa->ahash)
+		crypto_free_ahash(sa->ahash);
 	nfipsec_replay_free(&sa->replay);
 	free_percpu(sa->stats);
 	kfree_sensitive(sa);
@@ -334,6 +337,8 @@ int nfipsec_sa_setup_crypto(struct nfipsec_sa *sa,
 	u8 *key, *p;
 	int err;
 
+	if (sa->proto == IPPROTO_AH)
+		return nfipsec_ah_setup(sa, extack);
 	if (sa->aead_alg) {
 		strscpy(name, sa->aead_name, sizeof(name));
 		err = resolve_wrapped(name, sizeof(name));
@@ -478,12 +483,17 @@ struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
 	return sa && !sa->larval ? sa : NULL;
 }
 
+/*
+ * Under RCU: the SA for template @t, for packet @pkt (its selector) at a
+ * level whose addresses are @lvl's (transport templates take them).
+ */
 struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 				       const struct nfipsec_tmpl *t,
+				       const struct nfipsec_pkt *lvl,
 				       const struct nfipsec_pkt *pkt)
 {
-	const union nf_inet_addr *dst = t->has_addrs ? &t->dst : &pkt->dst;
-	u16 family = t->has_addrs ? t->family : pkt->family;
+	const union nf_inet_addr *dst = t->has_addrs ? &t->dst : &lvl->dst;
+	u16 family = t->has_addrs ? t->family : lvl->family;
 	struct nfipsec_sa *sa;
 
 	hlist_for_each_entry_rcu(sa, bydst_bucket(nn, dst, t->proto, family),
@@ -491,9 +501,9 @@ struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 		if (sa->proto != t->proto || sa->family != family ||
 		    sa->larval || !addr_eq(&sa->dst, dst, family))
 			continue;
-		if (!t->has_addrs && !addr_eq(&sa->src, &pkt->src, family))
+		if (!t->has_addrs && !addr_eq(&sa->src, &lvl->src, family))
 			continue;
-		if (nfipsec_tmpl_match_sa(t, sa, pkt) &&
+		if (nfipsec_tmpl_match_sa(t, sa, family) &&
 		    (!sa->has_sel || nfipsec_sel_match(&sa->sel, pkt)))
 			return sa;
 	}

@@ -49,7 +49,8 @@
  *   PROTO, FAMILY, SRC, DST, MODE and the algorithms: for ESP either AEAD,
  *   or ENC with AUTH (AUTH may be left out only with a non-NULL ENC, which
  *   is refused unless NFIPSEC_SA_F_NOAUTH is set: confidentiality without
- *   integrity is unsafe); for AH, AUTH alone. Optional: REQID (default 0),
+ *   integrity is unsafe); for AH (RFC 4302), AUTH alone, its ICV_BITS the
+ *   truncation (NFIPSEC_SA_F_ALIGN4 over IPv4 only). Optional: REQID (default 0),
  *   REPLAY_WINDOW in packets (0 to NFIPSEC_REPLAY_MAX; default 32; 0 turns
  *   replay checking off), FLAGS, SEQ_OUT and SEQ_IN (starting sequence
  *   numbers, 64 bit; the high half only with ESN), SEL (inner traffic
@@ -144,6 +145,14 @@
  *   innermost transform first, as ip xfrm lists them). The reply to ADD
  *   carries the policy's INDEX. UPDATE replaces the action and templates
  *   of the policy with the same direction, priority and selector.
+ *   Several templates make a bundle: outbound, each transform is applied
+ *   to what the one before produced (ESP, then AH over it: AH outermost),
+ *   a transport template without SRC and DST taking the packet's
+ *   addresses or those of the tunnel template before it; inbound, the
+ *   packet must have carried exactly those transforms, outermost last in
+ *   the list, or it is dropped as NFIPSEC_DROP_BUNDLE. A transport
+ *   template with SRC and DST is of the family of the selector, or of the
+ *   tunnel template before it.
  *
  * NFIPSEC_CMD_POLICY_DEL, NFIPSEC_CMD_POLICY_GET (do and dump),
  * NFIPSEC_CMD_POLICY_FLUSH
@@ -161,13 +170,14 @@
  * ---------------------------------
  * NFIPSEC_CMD_EV_ACQUIRE     a packet matched a protect policy for which
  *                            no SA exists: NFIPSEC_A_POLICY (INDEX, DIR),
- *                            NFIPSEC_A_TMPL (the template), NFIPSEC_A_SEL
- *                            (the packet's selector: its addresses as
- *                            host prefixes, protocol, ports or ICMP type
- *                            and code). Once per policy and selector
- *                            while the acquire is pending: 30 s, or
- *                            until any complete SA is installed; then
- *                            the next such packet sends another.
+ *                            NFIPSEC_A_TMPL (the first template without
+ *                            an SA), NFIPSEC_A_SEL (the packet's
+ *                            selector: its addresses as host prefixes,
+ *                            protocol, ports or ICMP type and code).
+ *                            Once per policy and selector while the
+ *                            acquire is pending: 30 s, or until any
+ *                            complete SA is installed; then the next
+ *                            such packet sends another.
  * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
  *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
  *                            1 hard; a hard expire deletes the SA).
@@ -273,6 +283,12 @@ enum nfipsec_df {
 #define NFIPSEC_SA_F_NOECN	(1U << 1)	/* tunnel: no ECN propagation */
 #define NFIPSEC_SA_F_DECAP_DSCP	(1U << 2)	/* tunnel: copy DSCP on decap */
 #define NFIPSEC_SA_F_NOAUTH	(1U << 3)	/* allow ESP without integrity */
+/*
+ * AH over IPv4: pad the header (ICV included) to a multiple of 32 bits,
+ * the least RFC 4302 section 2.6 allows. Without it, as XFRM without its
+ * "align4", to 64 bits (also a multiple of 32). Input accepts either.
+ */
+#define NFIPSEC_SA_F_ALIGN4	(1U << 4)
 
 enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_UNSPEC,

@@ -313,8 +313,20 @@ req enc-noauth-flag "SA/FLAGS 8" $SA enc aes $K16 flag noauth
 refuse ah-with-enc "$E proto ah takes auth only, no aead or enc" \
 	sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1 enc aes $K16 auth sha1 $K20
 refuse ah-no-auth "$E proto ah needs auth or auth-trunc" sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1
+AH="sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1"
+req ah-trunc-align4 "SA/PROTO 51
+SA/FLAGS 16
+SA/AUTH/NAME hmac(sha512)
+SA/AUTH/ICV_BITS 256" $AH mode tunnel auth-trunc 'hmac(sha512)' $K64 256 flag align4
+req ah-md5-esn "SA/FLAGS 1
+SA/AUTH/NAME hmac(md5)
+SA/AUTH/ICV_BITS 96" $AH auth 'hmac(md5)' $K16 flag esn
+refuse ah-align4-v6 "$E flag align4 needs IPv4 (IPv6 wants 64-bit alignment)" \
+	sa add src ::1 dst ::2 proto ah spi 1 auth sha256 $K32 flag align4
+refuse esp-align4 "$E flag align4 needs proto ah" $SA aead aes128gcm16 $K20 flag align4
+refuse ah-noauth "$E flag noauth needs proto esp" $AH auth sha1 $K20 flag noauth
 refuse unknown-keyword "$E unknown keyword \"if_id\"" $SA aead aes128gcm16 $K20 if_id 5
-refuse unknown-flag "$E unknown flag \"wildrecv\" (esn, noecn, decap-dscp, noauth)" $SA flag wildrecv
+refuse unknown-flag "$E unknown flag \"wildrecv\" (esn, noecn, decap-dscp, noauth, align4)" $SA flag wildrecv
 refuse family-mix "$E src and dst are of different address families" \
 	sa add src 1.1.1.1 dst ::2 proto esp spi 1 aead aes128gcm16 $K20
 refuse bad-address "$E invalid address \"1.2.3\"" sa add src 1.2.3 dst 1.1.1.1
