@@ -1544,29 +1544,43 @@ void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	ev_sa(nn, sa, NFIPSEC_CMD_EV_EXPIRE, hard);
 }
 
+/*
+ * Every command but the reads needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace. Checked here, not with
+ * GENL_UNS_ADMIN_PERM: the core's check refuses without an extack
+ * message. Commands not listed as reads are refused by default.
+ */
+static bool cmd_is_read(u8 cmd)
+{
+	return cmd == NFIPSEC_CMD_GET_VERSION || cmd == NFIPSEC_CMD_SA_GET ||
+	       cmd == NFIPSEC_CMD_POLICY_GET || cmd == NFIPSEC_CMD_STATS_GET;
+}
+
+static int nfipsec_pre_doit(const struct nfipsec_genl_pre_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
+{
+	if (cmd_is_read(info->genlhdr->cmd) ||
+	    netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+			       CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(info->extack, "needs CAP_NET_ADMIN");
+	return -EPERM;
+}
+
 static const struct genl_small_ops nfipsec_genl_ops[] = {
 	{ .cmd = NFIPSEC_CMD_GET_VERSION, .doit = nfipsec_get_version },
-	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add },
+	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update },
+	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del },
+	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush },
+	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add },
+	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update },
+	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del },
 	{ .cmd = NFIPSEC_CMD_POLICY_GET, .doit = nfipsec_policy_get,
 	  .dumpit = nfipsec_policy_dump },
-	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush },
 	{ .cmd = NFIPSEC_CMD_STATS_GET, .doit = nfipsec_stats_get },
-	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset },
 };
 
 /* The one command whose dump needs a start callback (the key check). */
@@ -1584,6 +1598,7 @@ static struct genl_family nfipsec_genl_family __ro_after_init = {
 	.version = NFIPSEC_GENL_VERSION,
 	.maxattr = NFIPSEC_A_MAX,
 	.policy = nfipsec_policy,
+	.pre_doit = nfipsec_pre_doit,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,

@@ -18,8 +18,9 @@
  * Checks, each counted and printed as "NLFUZZ key=value ...":
  *   - every error reply carries an extended ACK message, except the
  *     genetlink core's own refusals before the family is reached (no such
- *     command, do/dump the command lacks; unprivileged: its CAP_NET_ADMIN
- *     check, counted apart as eperm_core_nomsg);
+ *     command, do/dump the command lacks, a short header); an EPERM
+ *     without one is counted twice, as eperm_core_nomsg as well (the
+ *     module checks CAP_NET_ADMIN itself so as to say why);
  *   - root: the fuzzer's model of what succeeded (SAs by identity, from
  *     the replies and from the SA_DEL/EXPIRE events read in order on the
  *     same socket; policies by index) equals the SA and policy dumps at
@@ -1273,9 +1274,19 @@ static unsigned long unpriv_valid_not_eperm, unpriv_other;
 static unsigned long pol_added, pol_deleted, flushes;
 static unsigned long err_by[140];
 
+/*
+ * Commands that need CAP_NET_ADMIN: those the kernel flags so, and (the
+ * module checks in its pre_doit, with a message) every one that is not a
+ * read.
+ */
 static int is_admin(uint8_t cmd)
 {
-	return cmd < MAXCMD && (op_flags[cmd] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM));
+	if (cmd >= MAXCMD || !op_flags[cmd])
+		return 0;
+	if (op_flags[cmd] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM))
+		return 1;
+	return cmd != NFIPSEC_CMD_GET_VERSION && cmd != NFIPSEC_CMD_SA_GET &&
+	       cmd != NFIPSEC_CMD_POLICY_GET && cmd != NFIPSEC_CMD_STATS_GET;
 }
 
 /* The genetlink core answers these itself, before the family's code. */
@@ -1477,9 +1488,9 @@ static void one(void)
 			}
 		}
 		if (!res.has_msg) {
-			if (unpriv && res.err == -EPERM && is_admin(cmd)) {
-				eperm_core_nomsg++;
-			} else if (core_refusal(cmd, dump, res.err, len)) {
+			if (unpriv && res.err == -EPERM && is_admin(cmd))
+				eperm_core_nomsg++;	/* counted in no_extack too */
+			if (core_refusal(cmd, dump, res.err, len)) {
 				core_nomsg++;
 			} else {
 				no_msg++;
