@@ -269,9 +269,10 @@ static unsigned int blksize(const struct fsa *s)
 }
 
 /* A small inner packet: UDP to the discard port, wrapped in IP in tunnel mode. */
-static unsigned int inner(const struct fsa *s, uint8_t *p, uint8_t *nh)
+static unsigned int inner(const struct fsa *s, uint8_t *p, uint8_t *nh,
+			  unsigned int maxdata)
 {
-	unsigned int dlen = rn(64), ulen = 8 + dlen, h;
+	unsigned int dlen = rn(maxdata), ulen = 8 + dlen, h;
 
 	if (!s->tunnel) {
 		put16(p, 1024 + rn(60000));
@@ -281,7 +282,7 @@ static unsigned int inner(const struct fsa *s, uint8_t *p, uint8_t *nh)
 		rbytes(p + 8, dlen);
 		*nh = 17;
 		if (s->v6) {	/* a UDP checksum is required over IPv6 */
-			uint8_t ph[40 + 8 + 64];
+			uint8_t ph[40 + 8 + 1400];
 
 			memcpy(ph, v6_xf, 16);
 			memcpy(ph + 16, v6_nf, 16);
@@ -323,7 +324,7 @@ static unsigned int inner(const struct fsa *s, uint8_t *p, uint8_t *nh)
 	put16(p + h + 6, 0);
 	rbytes(p + h + 8, dlen);
 	if (s->v6) {
-		uint8_t ph[40 + 8 + 64];
+		uint8_t ph[40 + 8 + 1400];
 
 		memcpy(ph, v6_in_xf, 16);
 		memcpy(ph + 16, v6_in_nf, 16);
@@ -448,9 +449,9 @@ static unsigned int frame(const struct outer *o, uint8_t proto,
 /* ---- the fuzzer --------------------------------------------------------- */
 
 #define BATCH 64
-#define FMAX 1514
+#define FMAX 1514	/* what the link takes; a frame is built in 4 KiB */
 
-static uint8_t frames[BATCH][FMAX];
+static uint8_t frames[BATCH][4096];
 static struct iovec iov[BATCH];
 static struct mmsghdr msgs[BATCH];
 static unsigned int nq;
@@ -532,7 +533,7 @@ enum mut {
 	M_VALID, M_TRAILER, M_REPLAY, M_OLD, M_SEQ0, M_BADICV, M_BADPAD,
 	M_PADLEN, M_TRUNC, M_RANDOM, M_ZERO, M_BADNH, M_BADINNER, M_RANDNH,
 	M_ECN, M_DUMMY, M_V4OPT, M_V6EXT, M_FRAG, M_FRAG_BAD, M_UDP,
-	M_BADOUTER, M_UNKNOWN_SPI, M_AH, M_MAX
+	M_BADOUTER, M_UNKNOWN_SPI, M_AH, M_BIG, M_MAX
 };
 
 static const char *const mut_name[M_MAX] = {
@@ -540,7 +541,7 @@ static const char *const mut_name[M_MAX] = {
 	"bad-pad", "bad-padlen", "truncated", "random-body", "zero-length",
 	"bad-nexthdr", "bad-inner", "random-nexthdr", "ecn-ce", "dummy",
 	"ipv4-options", "ipv6-ext-chain", "fragments", "bad-fragments",
-	"udp-4500", "bad-outer", "unknown-spi", "ah",
+	"udp-4500", "bad-outer", "unknown-spi", "ah", "big",
 };
 static unsigned long mut_n[M_MAX];
 
@@ -556,9 +557,6 @@ static void one(void)
 	uint8_t nh;
 	int authentic = 1;
 
-	if (s->kind == K_OPAQUE && m != M_BADICV && m != M_REPLAY &&
-	    m != M_RANDOM && m != M_TRUNC)
-		m = M_BADICV;
 	if (m == M_OLD && s->top_ok <= s->start + s->window + 1)
 		m = M_BADICV;
 	if (m == M_OLD && !s->window)
@@ -576,6 +574,10 @@ static void one(void)
 		m = M_V4OPT;
 	if (m == M_SEQ0 && s->esn)
 		m = M_BADPAD;
+	/* the legitimate flow's SA: we cannot make its ICV */
+	if (s->kind == K_OPAQUE && m != M_BADICV && m != M_RANDOM &&
+	    m != M_TRUNC)
+		m = M_BADICV;
 	mut_n[m]++;
 
 	if (m == M_REPLAY) {
@@ -587,7 +589,7 @@ static void one(void)
 	}
 
 	seq = fresh(s);
-	len = inner(s, pt, &nh);
+	len = inner(s, pt, &nh, m == M_BIG ? 1300 : 64);
 	switch (m) {
 	case M_RANDNH:
 		nh = rnd();
@@ -649,6 +651,7 @@ static void one(void)
 		break;
 	case M_VALID:
 	case M_TRAILER:
+	case M_BIG:
 		e = E_OK;
 		break;
 	default:
@@ -923,9 +926,9 @@ int main(int argc, char **argv)
 		printf("PKTFUZZ_SA spi=0x%x ok=%lu drop=%lu may=%lu other=%lu\n",
 		       sas[i].spi, sas[i].n[E_OK], sas[i].n[E_DROP],
 		       sas[i].n[E_MAY], sas[i].n[E_OTHER]);
-	printf("# pktfuzz mutations:");
+	printf("PKTFUZZ_MUT");
 	for (i = 0; i < M_MAX; i++)
-		printf(" %s %lu", mut_name[i], mut_n[i]);
+		printf(" %s=%lu", mut_name[i], mut_n[i]);
 	printf("\n");
 	return 0;
 }
