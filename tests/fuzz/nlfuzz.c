@@ -464,8 +464,11 @@ static void tmpl(struct node *ts, int v6)
 		be32a(t, NFIPSEC_TMPL_A_SPI, 1 + rn(12));
 }
 
-/* A well-formed request for @cmd into @top; sets *dump. */
-static void build_ok(uint8_t cmd, struct node *top, int *dump)
+/*
+ * A well-formed request for @cmd into @top; sets *dump. Returns 0 for a
+ * command it knows nothing of (random attributes, not well-formed).
+ */
+static int build_ok(uint8_t cmd, struct node *top, int *dump)
 {
 	struct node *n, *ts;
 	int v6, i, k;
@@ -535,12 +538,17 @@ static void build_ok(uint8_t cmd, struct node *top, int *dump)
 			u8a(n, NFIPSEC_POLICY_A_DIR, rn(3));
 		}
 		break;
+	case NFIPSEC_CMD_GET_VERSION:
+	case NFIPSEC_CMD_STATS_GET:
+	case NFIPSEC_CMD_STATS_RESET:
+		break;
 	default:
 		/* other commands (new ones too): a few random attributes */
 		for (i = rn(3); i > 0; i--)
 			u32a(top, rn(NFIPSEC_A_MAX + 2), rnd());
-		break;
+		return 0;
 	}
+	return 1;
 }
 
 /* ---- mutations ------------------------------------------------------------- */
@@ -1424,7 +1432,8 @@ static void one(void)
 	top = node_new(N_TOP, 0);
 	top->is_nest = 1;
 	top->nest = N_TOP;
-	build_ok(cmd, top, &dump);
+	if (!build_ok(cmd, top, &dump))
+		mutated = 1;
 	if (mutated) {
 		for (k = 1 + rn(rn(4) ? 2 : 8); k > 0; k--)
 			mutate(top);
