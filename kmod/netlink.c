@@ -1035,24 +1035,28 @@ err_unlock:
 /* cb->args[0]: SAs already sent; args[1]: keys wanted. */
 static int nfipsec_sa_dump_start(struct netlink_callback *cb)
 {
-	struct net *net = sock_net(cb->skb->sk);
-
 	cb->args[1] = want_keys(nfipsec_dump_attrs(cb));
-	if (cb->args[1] &&
-	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
-		return -EPERM;
-	}
 	return 0;
 }
 
 static int nfipsec_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(sock_net(skb->sk));
+	struct net *net = sock_net(cb->skb->sk);
 	struct nfipsec_sa *sa;
 	long i = 0;
 	void *hdr;
 
+	/*
+	 * Checked here rather than in the start callback: before 6.2 that
+	 * one has no extack (cb->extack is set around the dump calls only),
+	 * and the refusal should say why. Nothing is sent before it.
+	 */
+	if (cb->args[1] &&
+	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	rcu_read_lock();
 	list_for_each_entry_rcu(sa, &nn->sa_list, list) {
 		if (i++ < cb->args[0])
