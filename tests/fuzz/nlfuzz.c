@@ -25,8 +25,9 @@
  *     the replies and from the SA_DEL/EXPIRE events read in order on the
  *     same socket; policies by index) equals the SA and policy dumps at
  *     the end and every 5000 requests;
- *   - -u (no CAP_NET_ADMIN): every command the kernel marks as needing
- *     it fails with EPERM (or EOPNOTSUPP for a do/dump it lacks), and no
+ *   - -u (no CAP_NET_ADMIN): no command that needs it (flagged so by the
+ *     kernel, or not a read) succeeds; a well-formed request for one gets
+ *     EPERM (a malformed one may fail attribute validation first); no
  *     reply carries key material.
  * Exit status 1 when a check fails. The seed is printed; the same seed
  * sends the same requests.
