@@ -1401,24 +1401,28 @@ err_unlock:
 /* cb->args[0]: SAs already sent; args[1]: keys wanted. */
 static int nfipsec_sa_dump_start(struct netlink_callback *cb)
 {
-	struct net *net = sock_net(cb->skb->sk);
-
 	cb->args[1] = want_keys(nfipsec_dump_attrs(cb));
-	if (cb->args[1] &&
-	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
-		return -EPERM;
-	}
 	return 0;
 }
 
 static int nfipsec_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(sock_net(skb->sk));
+	struct net *net = sock_net(cb->skb->sk);
 	struct nfipsec_sa *sa;
 	long i = 0;
 	void *hdr;
 
+	/*
+	 * Checked here rather than in the start callback: before 6.2 that
+	 * one has no extack (cb->extack is set around the dump calls only),
+	 * and the refusal should say why. Nothing is sent before it.
+	 */
+	if (cb->args[1] &&
+	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	rcu_read_lock();
 	list_for_each_entry_rcu(sa, &nn->sa_list, list) {
 		if (i++ < cb->args[0])
@@ -1917,31 +1921,44 @@ void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	ev_sa(nn, sa, NFIPSEC_CMD_EV_EXPIRE, hard);
 }
 
+/*
+ * Every command but the reads needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace. Checked here, not with
+ * GENL_UNS_ADMIN_PERM: the core's check refuses without an extack
+ * message. Commands not listed as reads are refused by default.
+ */
+static bool cmd_is_read(u8 cmd)
+{
+	return cmd == NFIPSEC_CMD_GET_VERSION || cmd == NFIPSEC_CMD_SA_GET ||
+	       cmd == NFIPSEC_CMD_POLICY_GET || cmd == NFIPSEC_CMD_STATS_GET;
+}
+
+static int nfipsec_pre_doit(const struct nfipsec_genl_pre_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
+{
+	if (cmd_is_read(info->genlhdr->cmd) ||
+	    netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+			       CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(info->extack, "needs CAP_NET_ADMIN");
+	return -EPERM;
+}
+
 static const struct genl_small_ops nfipsec_genl_ops[] = {
 	{ .cmd = NFIPSEC_CMD_GET_VERSION, .doit = nfipsec_get_version },
-	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_ALLOCSPI, .doit = nfipsec_sa_allocspi,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add },
+	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update },
+	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del },
+	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush },
+	{ .cmd = NFIPSEC_CMD_SA_ALLOCSPI, .doit = nfipsec_sa_allocspi },
+	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add },
+	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update },
+	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del },
 	{ .cmd = NFIPSEC_CMD_POLICY_GET, .doit = nfipsec_policy_get,
 	  .dumpit = nfipsec_policy_dump },
-	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush },
 	{ .cmd = NFIPSEC_CMD_STATS_GET, .doit = nfipsec_stats_get },
-	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset },
 };
 
 /* The one command whose dump needs a start callback (the key check). */
@@ -1959,6 +1976,7 @@ static struct genl_family nfipsec_genl_family __ro_after_init = {
 	.version = NFIPSEC_GENL_VERSION,
 	.maxattr = NFIPSEC_A_MAX,
 	.policy = nfipsec_policy,
+	.pre_doit = nfipsec_pre_doit,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
