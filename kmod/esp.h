@@ -26,6 +26,8 @@ struct nfipsec_esp_ctx {
 	unsigned int len;	/* inner length, for the counters */
 	u16 ifamily;		/* inner (tunnel) or packet family */
 	bool frag_ok;		/* output: outer packet may be fragmented */
+	bool encap;		/* input: came in UDP (RFC 3948) */
+	__be16 encap_sport;	/* input: its UDP source port */
 	u8 assoc[12];		/* SPI, [seq hi,] seq lo */
 	u8 iv[16];
 	struct scatterlist sg[2];

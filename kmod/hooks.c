@@ -6,7 +6,8 @@
  *                 a local address with an unknown SPI: drop (NO_SA), but
  *                 only in a netns where nfipsec has state, so that XFRM
  *                 keeps working elsewhere. Runs after defragmentation
- *                 (nf_defrag, enabled with the first SA).
+ *                 (nf_defrag, enabled with the first SA). UDP to an
+ *                 ESP-in-UDP port of an SA: udp.c.
  *   LOCAL_IN,     cleartext that an in (fwd) protect policy covers is
  *   FORWARD       dropped; what came out of nfipsec0 was checked already.
  *   LOCAL_IN      after the filter table: ICMP "fragmentation needed" /
@@ -75,9 +76,12 @@ static unsigned int nfipsec_pre4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	union nf_inet_addr dst = {};
 
-	if (!nn_active(nn) ||
-	    (iph->protocol != IPPROTO_ESP && iph->protocol != IPPROTO_AH) ||
-	    ip_is_fragment(iph))
+	if (!nn_active(nn) || ip_is_fragment(iph))
+		return NF_ACCEPT;
+	if (iph->protocol == IPPROTO_UDP)
+		return READ_ONCE(nn->nencap) ? nfipsec_udp_in4(nn, skb) :
+					       NF_ACCEPT;
+	if (iph->protocol != IPPROTO_ESP && iph->protocol != IPPROTO_AH)
 		return NF_ACCEPT;
 	dst.ip = iph->daddr;
 	return esp_in(nn, skb, AF_INET, iph->protocol, ip_hdrlen(skb), &dst);

@@ -188,6 +188,8 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	if (!nfipsec_replay_advance(&sa->replay, ctx->seq,
 				    sa->flags & NFIPSEC_SA_F_ESN))
 		goto drop;
+	if (ctx->encap)
+		nfipsec_encap_mapping(nn, sa, skb, ctx->encap_sport);
 
 	elen = skb->len - ctx->esp_off - hdr - sa->icvlen;
 	tl = skb->data + skb->len - sa->icvlen - 2;
@@ -237,6 +239,13 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_IN, 1);
 	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_IN, skb->len);
 	nfipsec_cnt_inc(nn, NFIPSEC_CNT_IN_PACKETS);
+	/*
+	 * RFC 3948 section 3.1.2: behind a NAT the inner TCP/UDP checksum of
+	 * transport mode covers addresses that are no longer the packet's;
+	 * the ICV has vouched for the payload (XFRM does the same).
+	 */
+	skb->ip_summed = ctx->encap && sa->mode == NFIPSEC_MODE_TRANSPORT ?
+			 CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
 	nfipsec_dev_rx(nn->dev, skb);
 	goto out;
 
@@ -253,12 +262,9 @@ static void esp_input_done(void *data, int err)
 
 NFIPSEC_CRYPTO_DONE(esp_input_done)
 
-/*
- * Consumes @skb, ESP for @sa at @esp_off from the network header (which
- * is skb->data: PRE_ROUTING). Called under RCU; takes its own reference.
- */
-void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		   struct sk_buff *skb, unsigned int esp_off)
+static void esp_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		      struct sk_buff *skb, unsigned int esp_off, bool encap,
+		      __be16 sport)
 {
 	bool esn = sa->flags & NFIPSEC_SA_F_ESN;
 	unsigned int hdr = NFIPSEC_ESP_HLEN + sa->ivlen;
@@ -293,6 +299,8 @@ void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	ctx->sa = sa;
 	ctx->nn = nn;
 	ctx->esp_off = esp_off;
+	ctx->encap = encap;
+	ctx->encap_sport = sport;
 	ctx->seq = nfipsec_replay_infer(&sa->replay, get_unaligned_be32(p + 4),
 					esn);
 	if (!nfipsec_replay_check(&sa->replay, ctx->seq, esn)) {
@@ -323,4 +331,27 @@ void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 
 put:
 	nfipsec_sa_put(sa);
+}
+
+/*
+ * Consumes @skb, ESP for @sa at @esp_off from the network header (which
+ * is skb->data: PRE_ROUTING). Called under RCU; takes its own reference.
+ * An SA with ENCAP takes only ESP in UDP (nfipsec_input_encap), as XFRM.
+ */
+void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		   struct sk_buff *skb, unsigned int esp_off)
+{
+	if (sa->encap_type) {
+		in_drop(nn, sa, skb, NFIPSEC_DROP_ENCAP_MISMATCH);
+		return;
+	}
+	esp_input(nn, sa, skb, esp_off, false, 0);
+}
+
+/* The same, for ESP that came in UDP from port @sport (udp.c). */
+void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct sk_buff *skb, unsigned int esp_off,
+			 __be16 sport)
+{
+	esp_input(nn, sa, skb, esp_off, true, sport);
 }

@@ -14,6 +14,7 @@
 #include <linux/crypto.h>
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
+#include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
@@ -393,6 +394,45 @@ static int parse_alg(const struct nlattr *nest, u8 type,
 	return 0;
 }
 
+/* ENCAP: ESP in UDP (udp.c); ports in network byte order. */
+static int parse_encap(const struct nlattr *nest, u16 family,
+		       __be16 *sport, __be16 *dport,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFIPSEC_ENCAP_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, NFIPSEC_ENCAP_A_MAX, nest, encap_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[NFIPSEC_ENCAP_A_TYPE] || !tb[NFIPSEC_ENCAP_A_SPORT] ||
+	    !tb[NFIPSEC_ENCAP_A_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "encapsulation needs type, source and destination port");
+		return -EINVAL;
+	}
+	if (nla_get_u16(tb[NFIPSEC_ENCAP_A_TYPE]) != UDP_ENCAP_ESPINUDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_ENCAP_A_TYPE],
+				    "only encapsulation espinudp (UDP_ENCAP_ESPINUDP) is supported");
+		return -EOPNOTSUPP;
+	}
+	if (family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "ESP in UDP over IPv6 is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	*sport = nla_get_be16(tb[NFIPSEC_ENCAP_A_SPORT]);
+	*dport = nla_get_be16(tb[NFIPSEC_ENCAP_A_DPORT]);
+	if (!*sport || !*dport) {
+		NL_SET_ERR_MSG_ATTR(extack, *sport ? tb[NFIPSEC_ENCAP_A_DPORT] :
+				    tb[NFIPSEC_ENCAP_A_SPORT],
+				    "encapsulation port 0 is not allowed");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* SPI, PROTO, FAMILY, DST: what names an SA. */
 static int parse_sa_id(struct nlattr **tb, const struct nlattr *nest,
 		       __be32 *spi, u8 *proto, u16 *family,
@@ -467,9 +507,12 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 	if (tb[NFIPSEC_SA_A_DF])
 		sa->df = nla_get_u8(tb[NFIPSEC_SA_A_DF]);
 	if (tb[NFIPSEC_SA_A_ENCAP]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
-				    "ESP in UDP is not implemented yet");
-		return -EOPNOTSUPP;
+		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], sa->family,
+				  &sa->encap_sport, &sa->encap_dport, extack);
+		if (err)
+			return err;
+		sa->encap_type = UDP_ENCAP_ESPINUDP;
+		sa->mapping_next = jiffies;
 	}
 	if (tb[NFIPSEC_SA_A_IFINDEX] && nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_IFINDEX],
@@ -704,6 +747,21 @@ static void sa_sum_stats(struct nfipsec_sa *sa, u64 *v)
 	}
 }
 
+static int put_encap(struct sk_buff *skb, struct nfipsec_sa *sa)
+{
+	struct nlattr *n = nla_nest_start(skb, NFIPSEC_SA_A_ENCAP);
+
+	if (!n ||
+	    nla_put_u16(skb, NFIPSEC_ENCAP_A_TYPE, sa->encap_type) ||
+	    nla_put_be16(skb, NFIPSEC_ENCAP_A_SPORT,
+			 READ_ONCE(sa->encap_sport)) ||
+	    nla_put_be16(skb, NFIPSEC_ENCAP_A_DPORT,
+			 READ_ONCE(sa->encap_dport)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
 /* The SA's identity only (events), or everything (dumps). */
 static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		  bool keys)
@@ -750,6 +808,8 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		    sa->auth_keylen, sa->icv_bits, keys))
 		return -EMSGSIZE;
 	if (sa->has_sel && put_sel(skb, NFIPSEC_SA_A_SEL, &sa->sel))
+		return -EMSGSIZE;
+	if (sa->encap_type && put_encap(skb, sa))
 		return -EMSGSIZE;
 	if (put_lft(skb, NFIPSEC_SA_A_LIFETIME_SOFT, &sa->soft) ||
 	    put_lft(skb, NFIPSEC_SA_A_LIFETIME_HARD, &sa->hard))
@@ -880,9 +940,58 @@ err_put:
 }
 
 /*
+ * NAT traversal: the peer's address (SRC) and the ports of an SA with
+ * ENCAP may change, as a negotiator follows a NAT's new mapping. Readers
+ * on the packet path see each field change at once (a packet may meet the
+ * old port with the new address); the port set follows DPORT.
+ */
+static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			   struct nlattr **tb, const union nf_inet_addr *src,
+			   __be16 sport, __be16 dport,
+			   struct netlink_ext_ack *extack)
+{
+	bool moved = tb[NFIPSEC_SA_A_SRC] && sa->family == AF_INET &&
+		     src->ip != sa->src.ip;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+
+	if (!sa->encap_type) {
+		if (tb[NFIPSEC_SA_A_ENCAP]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
+					    "SA has no encapsulation; it cannot be added by UPDATE");
+			return -EINVAL;
+		}
+		if (tb[NFIPSEC_SA_A_SRC] &&
+		    memcmp(src, &sa->src, sizeof(*src))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SRC],
+					    "only an SA with encapsulation can change its source");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[NFIPSEC_SA_A_ENCAP])
+		goto src;
+	if (dport != sa->encap_dport) {
+		err = nfipsec_encap_port_get(nn, dport);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the UDP port");
+			return err;
+		}
+		nfipsec_encap_port_put(nn, sa->encap_dport);
+		WRITE_ONCE(sa->encap_dport, dport);
+	}
+	WRITE_ONCE(sa->encap_sport, sport);
+src:
+	if (moved)
+		WRITE_ONCE(sa->src.ip, src->ip);
+	return 0;
+}
+
+/*
  * UPDATE keeps the SA (sequence numbers, replay window, counters and
- * lifetime usage) and changes what may change under traffic: lifetimes
- * and DF. New soft limits re-arm the soft expiry (as XFRM does); limits
+ * lifetime usage) and changes what may change under traffic: lifetimes,
+ * DF, and with ENCAP its ports and source. New soft limits re-arm the soft expiry (as XFRM does); limits
  * already passed take effect at once (time) or with the next packet.
  */
 static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
@@ -892,7 +1001,8 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
 	struct nlattr *soft_a, *hard_a;
 	struct nfipsec_lft soft, hard;
-	union nf_inet_addr dst;
+	union nf_inet_addr dst, src;
+	__be16 sport = 0, dport = 0;
 	struct nfipsec_sa *sa;
 	u16 family;
 	__be32 spi;
@@ -921,6 +1031,18 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], family, &sport,
+				  &dport, info->extack);
+		if (err)
+			return err;
+	}
+	if (tb[NFIPSEC_SA_A_SRC]) {
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], family, &src,
+				 info->extack);
+		if (err)
+			return err;
+	}
 	mutex_lock(&nn->lock);
 	sa = nfipsec_sa_lookup(nn, spi, &dst, proto, family);
 	if (!sa) {
@@ -928,6 +1050,9 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
+	err = sa_update_encap(nn, sa, tb, &src, sport, dport, info->extack);
+	if (err)
+		goto out;
 	if (tb[NFIPSEC_SA_A_DF])
 		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
 	if (soft_a || hard_a) {
@@ -1542,6 +1667,40 @@ void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		       bool hard)
 {
 	ev_sa(nn, sa, NFIPSEC_CMD_EV_EXPIRE, hard);
+}
+
+/* Any context: the packet path (udp.c) sends it, rate-limited there. */
+void nfipsec_ev_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			const union nf_inet_addr *addr, __be16 port)
+{
+	struct sk_buff *msg;
+	struct nlattr *m;
+	void *hdr;
+
+	if (!genl_has_listeners(&nfipsec_genl_family, nn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &nfipsec_genl_family, 0,
+			  NFIPSEC_CMD_EV_MAPPING);
+	if (!hdr || put_sa(msg, sa, false, false))
+		goto err_free;
+	m = nla_nest_start(msg, NFIPSEC_A_MAPPING);
+	if (!m ||
+	    put_addr(msg, NFIPSEC_MAPPING_A_OLD_ADDR, sa->family, &sa->src) ||
+	    nla_put_be16(msg, NFIPSEC_MAPPING_A_OLD_PORT,
+			 READ_ONCE(sa->encap_sport)) ||
+	    put_addr(msg, NFIPSEC_MAPPING_A_NEW_ADDR, sa->family, addr) ||
+	    nla_put_be16(msg, NFIPSEC_MAPPING_A_NEW_PORT, port))
+		goto err_free;
+	nla_nest_end(msg, m);
+	genlmsg_end(msg, hdr);
+	ev_send(nn, msg);
+	return;
+
+err_free:
+	nlmsg_free(msg);
 }
 
 static const struct genl_small_ops nfipsec_genl_ops[] = {

@@ -56,6 +56,11 @@ struct nfipsec_net {
 	struct delayed_work lft_work;	/* scans the SAD when one is due */
 	spinlock_t lft_lock;		/* lft_next and arming lft_work */
 	u64 lft_next;			/* boottime ns lft_work is due at */
+
+	/* ESP in UDP: see udp.c; writers hold lock */
+	unsigned long *encap_ports;	/* bitmap: some SA's encap DPORT */
+	struct hlist_head encap_refs;	/* SAs per port */
+	unsigned int nencap;		/* SAs with ENCAP */
 };
 
 extern unsigned int nfipsec_net_id;
@@ -190,6 +195,11 @@ struct nfipsec_sa {
 	unsigned long seq_exhausted;	/* bit 0: event sent */
 	struct nfipsec_replay replay;
 	struct nfipsec_sa_pcpu __percpu *stats;
+
+	/* ESP in UDP (udp.c): ports change under nn->lock (SA_UPDATE) */
+	u16 encap_type;			/* 0: none, or UDP_ENCAP_ESPINUDP */
+	__be16 encap_sport, encap_dport;
+	unsigned long mapping_next;	/* jiffies: next MAPPING event */
 };
 
 static inline void nfipsec_sa_stat_add(struct nfipsec_sa *sa, int i, u64 n)
@@ -297,5 +307,19 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb);
 void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb);
 void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		   struct sk_buff *skb, unsigned int esp_off);
+void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct sk_buff *skb, unsigned int esp_off,
+			 __be16 sport);
+
+/* udp.c: ESP in UDP (RFC 3948) */
+#define NFIPSEC_UDP_HLEN	8
+int nfipsec_encap_port_get(struct nfipsec_net *nn, __be16 port);
+void nfipsec_encap_port_put(struct nfipsec_net *nn, __be16 port);
+void nfipsec_encap_exit(struct nfipsec_net *nn);
+unsigned int nfipsec_udp_in4(struct nfipsec_net *nn, struct sk_buff *skb);
+void nfipsec_encap_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			   const struct sk_buff *skb, __be16 sport);
+void nfipsec_ev_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			const union nf_inet_addr *addr, __be16 port);
 
 #endif /* _NFIPSEC_H */

@@ -45,6 +45,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/random.h>
+#include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
@@ -214,6 +215,22 @@ static void build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
 	}
 }
 
+/*
+ * RFC 3948 section 2.1: [IP][UDP][ESP], checksum 0 (IPv4). The ports are
+ * read once: SA_UPDATE may change them under traffic.
+ */
+static void esp_udp_header(struct nfipsec_sa *sa, struct sk_buff *skb,
+			   unsigned int off)
+{
+	struct udphdr *uh = (struct udphdr *)(skb->data + off);
+
+	uh->source = READ_ONCE(sa->encap_sport);
+	uh->dest = READ_ONCE(sa->encap_dport);
+	uh->len = htons(skb->len - off);
+	uh->check = 0;
+	ip_hdr(skb)->protocol = IPPROTO_UDP;
+}
+
 /* Send "too big" to the inner sender and drop. */
 static void esp_too_big(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			struct sk_buff *skb, u16 ifamily, unsigned int mtu)
@@ -236,6 +253,7 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	bool tunnel = sa->mode == NFIPSEC_MODE_TUNNEL;
 	unsigned int ihl = 0, nhoff = 0, outer_hlen = 0, plen, clen, padlen;
 	unsigned int hdrlen, tail, need_head, alen, i;
+	unsigned int ulen = sa->encap_type ? NFIPSEC_UDP_HLEN : 0;
 	struct nfipsec_esp_ctx *ctx;
 	struct aead_request *req;
 	struct dst_entry *dst;
@@ -294,11 +312,12 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 
 	clen = ALIGN(plen + 2, sa->blksize);
 	padlen = clen - plen - 2;
-	hdrlen = outer_hlen + NFIPSEC_ESP_HLEN + sa->ivlen;
+	hdrlen = outer_hlen + ulen + NFIPSEC_ESP_HLEN + sa->ivlen;
 	tail = padlen + 2 + sa->icvlen;
 
 	if (tunnel && skb->len + hdrlen + tail > dst_mtu(dst)) {
-		unsigned int imtu = inner_mtu(sa, dst_mtu(dst), outer_hlen);
+		unsigned int imtu = inner_mtu(sa, dst_mtu(dst),
+					      outer_hlen + ulen);
 		bool self = ifamily == sa->family &&
 			    (ifamily == AF_INET ?
 			     ip_hdr(skb)->daddr == sa->dst.ip :
@@ -371,9 +390,9 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		skb_dst_set(skb, dst);
 		build_outer(sa, skb, dst, dsf, df, outer_hlen);
 		nf_reset_ct(skb);
-		ctx->esp_off = outer_hlen;
+		ctx->esp_off = outer_hlen + ulen;
 	} else {
-		unsigned int esp_len = NFIPSEC_ESP_HLEN + sa->ivlen;
+		unsigned int esp_len = ulen + NFIPSEC_ESP_HLEN + sa->ivlen;
 
 		dst_release(dst);
 		skb_push(skb, esp_len);
@@ -388,9 +407,11 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			ipv6_hdr(skb)->payload_len =
 				htons(skb->len - sizeof(struct ipv6hdr));
 		}
-		ctx->esp_off = ihl;
+		ctx->esp_off = ihl + ulen;
 	}
-	skb_set_transport_header(skb, ctx->esp_off);
+	skb_set_transport_header(skb, ctx->esp_off - ulen);
+	if (ulen)
+		esp_udp_header(sa, skb, ctx->esp_off - ulen);
 
 	p = skb->data + ctx->esp_off;
 	put_unaligned(sa->spi, (__be32 *)p);

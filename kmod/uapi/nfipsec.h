@@ -132,6 +132,32 @@
  *                            1 hard; a hard expire deletes the SA).
  * NFIPSEC_CMD_EV_SA_DEL      an SA was removed.
  * NFIPSEC_CMD_EV_SEQ_EXHAUSTED  an outbound SA used its last sequence number.
+ * NFIPSEC_CMD_EV_MAPPING     an authenticated ESP-in-UDP packet came from
+ *                            another address or port than the SA's peer
+ *                            (a NAT changed its mapping): NFIPSEC_A_SA
+ *                            (identity) and NFIPSEC_A_MAPPING (old and
+ *                            new address and port). At most one a second
+ *                            per SA. The SA is not changed: the negotiator
+ *                            updates it (SA_UPDATE with ENCAP).
+ *
+ * NAT traversal (ESP in UDP, RFC 3948)
+ * ------------------------------------
+ * ENCAP on an ESP SA (IPv4 only for now) holds TYPE (UDP_ENCAP_ESPINUDP,
+ * the only one), SPORT and DPORT, both required, as in ip xfrm: the UDP
+ * source and destination ports of the packets this SA carries. An outbound
+ * SA's packets get [IP][UDP SPORT->DPORT, checksum 0][ESP]; an inbound
+ * SA's DPORT is the local port they arrive on, its SPORT (with SRC) the
+ * peer's, as a NAT maps it. Every DPORT of an SA in the netns is an
+ * ESP-in-UDP port on every local address: a UDP packet to it is taken
+ * before the socket. A payload of one byte 0xff is a NAT keepalive,
+ * dropped and counted (NFIPSEC_DROP_NATT_KEEPALIVE); one that starts with
+ * four zero bytes (the non-ESP marker) is IKE and goes on to the socket
+ * untouched; anything else is ESP, looked up by SPI and destination:
+ * shorter than SPI and sequence number, or a wrong UDP checksum, is
+ * NFIPSEC_DROP_MALFORMED, an unknown SPI NFIPSEC_DROP_NO_SA, an SA
+ * without ENCAP or with another DPORT NFIPSEC_DROP_ENCAP_MISMATCH (as is
+ * plain ESP for an SA with ENCAP). SA_UPDATE may change an SA's ports, but
+ * not add or remove ENCAP.
  */
 #ifndef _UAPI_LINUX_NFIPSEC_H
 #define _UAPI_LINUX_NFIPSEC_H
@@ -167,6 +193,7 @@ enum nfipsec_cmd {
 	NFIPSEC_CMD_EV_EXPIRE,
 	NFIPSEC_CMD_EV_SA_DEL,
 	NFIPSEC_CMD_EV_SEQ_EXHAUSTED,
+	NFIPSEC_CMD_EV_MAPPING,
 	__NFIPSEC_CMD_MAX
 };
 
@@ -187,6 +214,7 @@ enum nfipsec_attrs {
 	NFIPSEC_A_REQ_FLAGS,	/* u32, NFIPSEC_REQ_F_* */
 	NFIPSEC_A_HARD,		/* u8, in EXPIRE events */
 	NFIPSEC_A_PAD,
+	NFIPSEC_A_MAPPING,	/* nest of enum nfipsec_mapping_attrs */
 	__NFIPSEC_A_MAX
 };
 
@@ -307,6 +335,20 @@ enum nfipsec_encap_attrs {
 
 #define NFIPSEC_ENCAP_A_MAX (__NFIPSEC_ENCAP_A_MAX - 1)
 
+/* In NFIPSEC_CMD_EV_MAPPING: the peer's address and port, as the SA has
+ * them (OLD) and as the authenticated packet came (NEW).
+ */
+enum nfipsec_mapping_attrs {
+	NFIPSEC_MAPPING_A_UNSPEC,
+	NFIPSEC_MAPPING_A_OLD_ADDR,	/* binary, 4 or 16 bytes */
+	NFIPSEC_MAPPING_A_OLD_PORT,	/* be16 */
+	NFIPSEC_MAPPING_A_NEW_ADDR,	/* binary, 4 or 16 bytes */
+	NFIPSEC_MAPPING_A_NEW_PORT,	/* be16 */
+	__NFIPSEC_MAPPING_A_MAX
+};
+
+#define NFIPSEC_MAPPING_A_MAX (__NFIPSEC_MAPPING_A_MAX - 1)
+
 enum nfipsec_sa_stats {
 	NFIPSEC_SA_STAT_UNSPEC,
 	NFIPSEC_SA_STAT_PACKETS_IN,	/* u64 */
@@ -391,6 +433,8 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_MTU,		/* too big with DF set: ICMP sent */
 	NFIPSEC_DROP_ROUTE,		/* no route to the tunnel peer */
 	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
+	NFIPSEC_DROP_NATT_KEEPALIVE,	/* NAT keepalive (RFC 3948 2.3), not an error */
+	NFIPSEC_DROP_ENCAP_MISMATCH,	/* ESP in UDP or not, port, as SA says not */
 	__NFIPSEC_DROP_MAX
 };
 
