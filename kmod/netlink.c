@@ -991,8 +991,9 @@ src:
 /*
  * UPDATE keeps the SA (sequence numbers, replay window, counters and
  * lifetime usage) and changes what may change under traffic: lifetimes,
- * DF, and with ENCAP its ports and source. New soft limits re-arm the soft expiry (as XFRM does); limits
- * already passed take effect at once (time) or with the next packet.
+ * DF, and with ENCAP its ports and source. New soft limits re-arm the
+ * soft expiry (as XFRM does); limits already passed take effect at once
+ * (time) or with the next packet.
  */
 static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 {

@@ -128,6 +128,7 @@ static unsigned int udp_drop(struct nfipsec_net *nn, int reason,
  */
 unsigned int nfipsec_udp_in4(struct nfipsec_net *nn, struct sk_buff *skb)
 {
+	/* pairs with the release in nfipsec_encap_port_get() */
 	unsigned long *ports = smp_load_acquire(&nn->encap_ports);
 	unsigned int ihl = ip_hdrlen(skb), ulen, plen;
 	union nf_inet_addr dst = {};
