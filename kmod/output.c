@@ -10,6 +10,9 @@
  *   transport  [IP hdr][ESP][IV][payload][pad 1,2,3..][padlen][nh][ICV]
  *   tunnel     [outer][ESP][IV][inner IP packet][pad][padlen][nh][ICV]
  *
+ * With ENCAP (RFC 3948) a UDP header sits between the IP header and ESP,
+ * its 8 bytes counted in the headroom and the tunnel MTU.
+ *
  * The AEAD request covers [assoc][IV ... ICV]; assoc (SPI, seq, with ESN
  * the high half) is built apart, so the ESP header on the wire keeps its
  * 8 bytes while authencesn and GCM see the 12 they want. The IV is the
