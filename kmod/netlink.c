@@ -507,6 +507,11 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 	if (tb[NFIPSEC_SA_A_DF])
 		sa->df = nla_get_u8(tb[NFIPSEC_SA_A_DF]);
 	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		if (sa->proto != IPPROTO_ESP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
+					    "encapsulation needs proto esp");
+			return -EINVAL;
+		}
 		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], sa->family,
 				  &sa->encap_sport, &sa->encap_dport, extack);
 		if (err)
@@ -1050,6 +1055,14 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "no such SA");
 		err = -ENOENT;
 		goto out;
+	}
+	/* refusals first, so that a refused UPDATE changes nothing */
+	if (soft_a || hard_a) {
+		err = lft_check_pair(soft_a ? &soft : &sa->soft,
+				     hard_a ? &hard : &sa->hard,
+				     soft_a ?: hard_a, info->extack);
+		if (err)
+			goto out;
 	}
 	err = sa_update_encap(nn, sa, tb, &src, sport, dport, info->extack);
 	if (err)
