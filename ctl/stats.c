@@ -38,6 +38,7 @@ static const char *const counter_names[NFIPSEC_CNT_MAX + 1] = {
 	[NFIPSEC_CNT_OUT_PACKETS] = "out-packets",
 	[NFIPSEC_CNT_BYPASS] = "bypass",
 	[NFIPSEC_CNT_PMTU_UPDATES] = "pmtu-updates",
+	[NFIPSEC_CNT_KEEPALIVES] = "natt-keepalives",
 };
 
 #define SLOTS 64	/* room for reasons a newer module adds */

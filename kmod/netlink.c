@@ -59,6 +59,8 @@ static const struct nla_policy encap_policy[NFIPSEC_ENCAP_A_MAX + 1] = {
 	[NFIPSEC_ENCAP_A_TYPE] = { .type = NLA_U16 },
 	[NFIPSEC_ENCAP_A_SPORT] = { .type = NLA_U16 },
 	[NFIPSEC_ENCAP_A_DPORT] = { .type = NLA_U16 },
+	[NFIPSEC_ENCAP_A_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32,
+						     NFIPSEC_KEEPALIVE_MAX),
 };
 
 static const struct nla_policy sa_policy[NFIPSEC_SA_A_MAX + 1] = {
@@ -396,7 +398,7 @@ static int parse_alg(const struct nlattr *nest, u8 type,
 
 /* ENCAP: ESP in UDP (udp.c); ports in network byte order. */
 static int parse_encap(const struct nlattr *nest, u16 family,
-		       __be16 *sport, __be16 *dport,
+		       __be16 *sport, __be16 *dport, s64 *ka,
 		       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NFIPSEC_ENCAP_A_MAX + 1];
@@ -430,6 +432,8 @@ static int parse_encap(const struct nlattr *nest, u16 family,
 				    "encapsulation port 0 is not allowed");
 		return -EINVAL;
 	}
+	*ka = tb[NFIPSEC_ENCAP_A_KEEPALIVE] ?
+	      nla_get_u32(tb[NFIPSEC_ENCAP_A_KEEPALIVE]) : -1;
 	return 0;
 }
 
@@ -472,6 +476,7 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 {
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
 	u16 dummy_icv;
+	s64 ka;
 	u64 seq;
 	int err;
 
@@ -513,10 +518,12 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 			return -EINVAL;
 		}
 		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], sa->family,
-				  &sa->encap_sport, &sa->encap_dport, extack);
+				  &sa->encap_sport, &sa->encap_dport, &ka,
+				  extack);
 		if (err)
 			return err;
 		sa->encap_type = UDP_ENCAP_ESPINUDP;
+		sa->ka_secs = max_t(s64, ka, 0);
 		sa->mapping_next = jiffies;
 	}
 	if (tb[NFIPSEC_SA_A_IFINDEX] && nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
@@ -761,7 +768,8 @@ static int put_encap(struct sk_buff *skb, struct nfipsec_sa *sa)
 	    nla_put_be16(skb, NFIPSEC_ENCAP_A_SPORT,
 			 READ_ONCE(sa->encap_sport)) ||
 	    nla_put_be16(skb, NFIPSEC_ENCAP_A_DPORT,
-			 READ_ONCE(sa->encap_dport)))
+			 READ_ONCE(sa->encap_dport)) ||
+	    nla_put_u32(skb, NFIPSEC_ENCAP_A_KEEPALIVE, READ_ONCE(sa->ka_secs)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, n);
 	return 0;
@@ -952,7 +960,7 @@ err_put:
  */
 static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			   struct nlattr **tb, const union nf_inet_addr *src,
-			   __be16 sport, __be16 dport,
+			   __be16 sport, __be16 dport, s64 ka,
 			   struct netlink_ext_ack *extack)
 {
 	bool moved = tb[NFIPSEC_SA_A_SRC] && sa->family == AF_INET &&
@@ -987,6 +995,13 @@ static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		WRITE_ONCE(sa->encap_dport, dport);
 	}
 	WRITE_ONCE(sa->encap_sport, sport);
+	if (ka >= 0) {
+		bool start = ka && !sa->ka_secs;
+
+		WRITE_ONCE(sa->ka_secs, ka);
+		if (start)
+			nfipsec_ka_start(sa);
+	}
 src:
 	if (moved)
 		WRITE_ONCE(sa->src.ip, src->ip);
@@ -1009,6 +1024,7 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	struct nfipsec_lft soft, hard;
 	union nf_inet_addr dst, src;
 	__be16 sport = 0, dport = 0;
+	s64 ka = -1;
 	struct nfipsec_sa *sa;
 	u16 family;
 	__be32 spi;
@@ -1039,7 +1055,7 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[NFIPSEC_SA_A_ENCAP]) {
 		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], family, &sport,
-				  &dport, info->extack);
+				  &dport, &ka, info->extack);
 		if (err)
 			return err;
 	}
@@ -1064,7 +1080,8 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto out;
 	}
-	err = sa_update_encap(nn, sa, tb, &src, sport, dport, info->extack);
+	err = sa_update_encap(nn, sa, tb, &src, sport, dport, ka,
+			      info->extack);
 	if (err)
 		goto out;
 	if (tb[NFIPSEC_SA_A_DF])

@@ -200,6 +200,8 @@ struct nfipsec_sa {
 	u16 encap_type;			/* 0: none, or UDP_ENCAP_ESPINUDP */
 	__be16 encap_sport, encap_dport;
 	unsigned long mapping_next;	/* jiffies: next MAPPING event */
+	u32 ka_secs;			/* NAT keepalive interval, 0: none */
+	struct timer_list ka_timer;
 };
 
 static inline void nfipsec_sa_stat_add(struct nfipsec_sa *sa, int i, u64 n)
@@ -316,6 +318,9 @@ void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 int nfipsec_encap_port_get(struct nfipsec_net *nn, __be16 port);
 void nfipsec_encap_port_put(struct nfipsec_net *nn, __be16 port);
 void nfipsec_encap_exit(struct nfipsec_net *nn);
+void nfipsec_ka_init(struct nfipsec_sa *sa);
+void nfipsec_ka_start(struct nfipsec_sa *sa);
+void nfipsec_ka_stop(struct nfipsec_sa *sa);
 unsigned int nfipsec_udp_in4(struct nfipsec_net *nn, struct sk_buff *skb);
 void nfipsec_encap_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			   const struct sk_buff *skb, __be16 sport);

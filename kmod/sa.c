@@ -261,6 +261,7 @@ struct nfipsec_sa *nfipsec_sa_alloc(void)
 	}
 	refcount_set(&sa->ref, 1);
 	INIT_LIST_HEAD(&sa->list);
+	nfipsec_ka_init(sa);
 	sa->sel.type = -1;
 	sa->sel.code = -1;
 	return sa;
@@ -442,6 +443,7 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 						    sa->family));
 	list_add_tail_rcu(&sa->list, &nn->sa_list);
 	WRITE_ONCE(nn->nsa, nn->nsa + 1);
+	nfipsec_ka_start(sa);
 	nfipsec_sa_lft_arm(nn, sa);
 	return 0;
 }
@@ -495,6 +497,7 @@ void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 	if (sa->encap_type)
 		nfipsec_encap_port_put(nn, sa->encap_dport);
 	sa->dead = true;
+	nfipsec_ka_stop(sa);
 	nfipsec_ev_sa_del(nn, sa);
 	nfipsec_sa_put(sa);
 }

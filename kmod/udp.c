@@ -21,12 +21,14 @@
  * The set holds the DPORT of outbound SAs too (whose DPORT is the peer's
  * port): that port then is an ESP-in-UDP port on this host as well. Only
  * inbound SAs need to be in the set, but an SA's direction is not known
- * here. TODO: IPv6 (UDP checksum required, RFC 3948 section 2.1 for v4).
+ * here. NAT keepalives are sent from a timer per SA (the end).
+ * TODO: IPv6 (a real UDP checksum; RFC 3948 section 2.1 allows 0 for v4).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -218,4 +220,99 @@ void nfipsec_encap_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	net_dbg_ratelimited("in SPI 0x%08x: peer now %pI4:%u\n",
 			    ntohl(sa->spi), &addr.ip, ntohs(sport));
 	nfipsec_ev_mapping(nn, sa, &addr, sport);
+}
+
+/*
+ * NAT keepalive (RFC 3948 section 2.3): one UDP byte 0xff from the SA's
+ * source and port to its peer, sent from the SA's timer every ka_secs
+ * while the SA is in the SAD. Our own POST_ROUTING hook lets it pass (it
+ * must not be taken for cleartext of a protected flow).
+ */
+static void ka_send(struct nfipsec_sa *sa)
+{
+	struct net *net = sa->nn->net;
+	struct flowi4 fl4 = {
+		.daddr = sa->dst.ip,
+		.saddr = sa->src.ip,
+		.flowi4_proto = IPPROTO_UDP,
+		.fl4_sport = READ_ONCE(sa->encap_sport),
+		.fl4_dport = READ_ONCE(sa->encap_dport),
+	};
+	unsigned int len = sizeof(struct iphdr) + sizeof(struct udphdr) + 1;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	int hroom;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	hroom = LL_RESERVED_SPACE(rt->dst.dev);
+	skb = alloc_skb(hroom + len, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(skb, hroom);
+	skb_put(skb, len);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, sizeof(*iph));
+	skb_dst_set(skb, &rt->dst);
+	skb->protocol = htons(ETH_P_IP);
+
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->tot_len = htons(len);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	ip_select_ident(net, skb, NULL);
+	uh = udp_hdr(skb);
+	uh->source = fl4.fl4_sport;
+	uh->dest = fl4.fl4_dport;
+	uh->len = htons(sizeof(*uh) + 1);
+	uh->check = 0;
+	*(u8 *)(uh + 1) = NFIPSEC_KEEPALIVE;
+
+	nfipsec_cnt_inc(sa->nn, NFIPSEC_CNT_KEEPALIVES);
+	local_bh_disable();
+	__this_cpu_write(nfipsec_in_xmit, true);
+	ip_local_out(net, NULL, skb);
+	__this_cpu_write(nfipsec_in_xmit, false);
+	local_bh_enable();
+}
+
+static void ka_timer_fn(struct timer_list *t)
+{
+	struct nfipsec_sa *sa = from_timer(sa, t, ka_timer);
+	u32 secs = READ_ONCE(sa->ka_secs);
+
+	/* nfipsec_ka_stop() sets dead first, then waits for us */
+	if (READ_ONCE(sa->dead) || !secs)
+		return;
+	ka_send(sa);
+	mod_timer(&sa->ka_timer, jiffies + secs * HZ);
+}
+
+void nfipsec_ka_init(struct nfipsec_sa *sa)
+{
+	timer_setup(&sa->ka_timer, ka_timer_fn, 0);
+}
+
+/* The SA is in the SAD (nn->lock held); the first one goes out now. */
+void nfipsec_ka_start(struct nfipsec_sa *sa)
+{
+	if (sa->encap_type && sa->ka_secs)
+		mod_timer(&sa->ka_timer, jiffies);
+}
+
+/* sa->dead is set: the timer does not re-arm itself after this. */
+void nfipsec_ka_stop(struct nfipsec_sa *sa)
+{
+	del_timer_sync(&sa->ka_timer);
 }

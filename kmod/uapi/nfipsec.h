@@ -158,6 +158,11 @@
  * without ENCAP or with another DPORT NFIPSEC_DROP_ENCAP_MISMATCH (as is
  * plain ESP for an SA with ENCAP). SA_UPDATE may change an SA's ports, but
  * not add or remove ENCAP.
+ * KEEPALIVE (optional, 1 to NFIPSEC_KEEPALIVE_MAX seconds; 0 or absent at
+ * ADD: none; absent at UPDATE: unchanged) makes the SA send a NAT
+ * keepalive, one UDP byte 0xff from SRC:SPORT to DST:DPORT, every so
+ * many seconds while it exists (RFC 3948 section 2.3: the side behind
+ * the NAT keeps its mapping alive), counted as NFIPSEC_CNT_KEEPALIVES.
  */
 #ifndef _UAPI_LINUX_NFIPSEC_H
 #define _UAPI_LINUX_NFIPSEC_H
@@ -330,6 +335,7 @@ enum nfipsec_encap_attrs {
 	NFIPSEC_ENCAP_A_TYPE,		/* u16, UDP_ENCAP_ESPINUDP (2) */
 	NFIPSEC_ENCAP_A_SPORT,		/* be16 */
 	NFIPSEC_ENCAP_A_DPORT,		/* be16 */
+	NFIPSEC_ENCAP_A_KEEPALIVE,	/* u32, seconds; 0: none */
 	__NFIPSEC_ENCAP_A_MAX
 };
 
@@ -448,9 +454,12 @@ enum nfipsec_counter {
 	NFIPSEC_CNT_BYPASS,		/* passed by a bypass policy */
 	NFIPSEC_CNT_PMTU_UPDATES,	/* ICMP quoting our ESP lowered a path MTU */
 	NFIPSEC_CNT_PAD,
+	NFIPSEC_CNT_KEEPALIVES,		/* NAT keepalives sent */
 	__NFIPSEC_CNT_MAX
 };
 
 #define NFIPSEC_CNT_MAX (__NFIPSEC_CNT_MAX - 1)
+
+#define NFIPSEC_KEEPALIVE_MAX		3600	/* seconds */
 
 #endif /* _UAPI_LINUX_NFIPSEC_H */

@@ -11,6 +11,8 @@
 #    dropped and counted, an IKE packet (non-ESP marker) delivered to the
 #    UDP socket listening on 4500 in nf, truncated ESP in UDP malformed,
 #    an unknown SPI no-sa.
+# 3. NAT keepalives from nf's outbound SA (natt-keepalive 1): one UDP byte
+#    0xff a second on the wire, counted, switched off by an update.
 # The NAT itself: esp-natt-nat.sh.
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
@@ -137,6 +139,43 @@ check_eq unknown-spi-in-udp-no-sa 1 "$(delta no_sa)"
 check_eq ike-to-the-socket "IKE_SA_INIT nfipsec-natt" \
 	"$(tail -c +5 "$T_DIR/ike" 2>/dev/null)"
 check natt-after-crafted ping_any nf 10.2.0.1 -c1 -W3
+
+# --- 3. NAT keepalives sent by nf's outbound SA ---------------------------
+say "t=$SECONDS keepalive"
+# ka_update SECONDS: nf's outbound SA sends keepalives every SECONDS
+ka_update() {
+	nfctl nf sa update src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 \
+		mode tunnel "${GCM[@]}" "${ENCAP[@]}" natt-keepalive "$1"
+}
+ka_sent() { nfctl nf -j stats | jq -r '.counters.natt_keepalives'; }
+ka0=$(ka_sent)
+check keepalive-update ka_update 1
+cap_start nf nv || fail keepalive-capture "tcpdump"
+sleep 2.5
+cap_stop
+# UDP length 9: header and the one byte 0xff
+n_ka=$(cap_count 'src 10.0.0.1 and udp src port 4500 and udp dst port 4500 and udp[4:2] = 9 and udp[8] = 0xff')
+if [ "$n_ka" -ge 2 ] && [ "$n_ka" -le 4 ]; then
+	ok "keepalive-every-second-on-the-wire ($n_ka)"
+else
+	fail keepalive-every-second-on-the-wire "$n_ka in 2.5 s"
+fi
+ka1=$(ka_sent)
+if [ "$((ka1 - ka0))" -ge "$n_ka" ]; then
+	ok keepalive-counted
+else
+	fail keepalive-counted "counter $ka0 -> $ka1, wire $n_ka"
+fi
+check_eq keepalive-listed 1 \
+	"$(nfctl nf -j sa list | jq -r '.[] | select(.spi == 4097) | .encap.keepalive')"
+check keepalive-xfrm-still-talks ping_any nf 10.2.0.1 -c1 -W3
+check keepalive-off ka_update 0
+cap_start nf nv || fail keepalive-capture "tcpdump"
+sleep 1.5
+cap_stop
+check_eq keepalive-stops 0 "$(cap_count 'udp[4:2] = 9')"
+# deleted with its timer armed (the harness fails on any kernel report)
+ka_update 1
 esp_flush
 
 finish
