@@ -432,8 +432,10 @@ static int parse_encap(const struct nlattr *nest, u16 family,
 				    "encapsulation port 0 is not allowed");
 		return -EINVAL;
 	}
-	*ka = tb[NFIPSEC_ENCAP_A_KEEPALIVE] ?
-	      nla_get_u32(tb[NFIPSEC_ENCAP_A_KEEPALIVE]) : -1;
+	/* -1: not given */
+	*ka = -1;
+	if (tb[NFIPSEC_ENCAP_A_KEEPALIVE])
+		*ka = nla_get_u32(tb[NFIPSEC_ENCAP_A_KEEPALIVE]);
 	return 0;
 }
 
@@ -995,12 +997,9 @@ static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		WRITE_ONCE(sa->encap_dport, dport);
 	}
 	WRITE_ONCE(sa->encap_sport, sport);
-	if (ka >= 0) {
-		bool start = ka && !sa->ka_secs;
-
+	if (ka >= 0 && ka != sa->ka_secs) {
 		WRITE_ONCE(sa->ka_secs, ka);
-		if (start)
-			nfipsec_ka_start(sa);
+		nfipsec_ka_start(sa);
 	}
 src:
 	if (moved)

@@ -304,7 +304,10 @@ void nfipsec_ka_init(struct nfipsec_sa *sa)
 	timer_setup(&sa->ka_timer, ka_timer_fn, 0);
 }
 
-/* The SA is in the SAD (nn->lock held); the first one goes out now. */
+/*
+ * The SA is in the SAD (nn->lock held), or its interval changed: the first
+ * one goes out now. With the interval 0 the timer does not re-arm.
+ */
 void nfipsec_ka_start(struct nfipsec_sa *sa)
 {
 	if (sa->encap_type && sa->ka_secs)
