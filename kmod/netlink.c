@@ -1588,8 +1588,9 @@ static int nfipsec_stats_get(struct sk_buff *skb, struct genl_info *info)
 	n = nla_nest_start(msg, NFIPSEC_A_COUNTERS);
 	if (!n)
 		goto err;
-	for (i = 1; i < NFIPSEC_CNT_PAD; i++)
-		if (nla_put_u64_64bit(msg, i, cnt[i], NFIPSEC_CNT_PAD))
+	for (i = 1; i <= NFIPSEC_CNT_MAX; i++)
+		if (i != NFIPSEC_CNT_PAD &&
+		    nla_put_u64_64bit(msg, i, cnt[i], NFIPSEC_CNT_PAD))
 			goto err;
 	nla_nest_end(msg, n);
 	genlmsg_end(msg, hdr);
