@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            build kmod/nfipsec.ko and ctl/nfipsecctl
+# make            build kmod/nfipsec.ko, ctl/nfipsecctl and tests/fuzz/
 # make KVER=6.12  build the module for a test kernel (6.1, 6.12, debug, or a
 #                 full version); KDIR= names any kernel build tree
 # make modules    build build/<ver>/kmod/nfipsec.ko for every test kernel
@@ -24,16 +24,20 @@ KDIR := $(call kdir_of,$(call kver_of,6.1))
 endif
 endif
 
-.PHONY: all module ctl modules test check checkpatch sparse demo bench clean \
-	deps test-debug
+.PHONY: all module ctl fuzz modules test check checkpatch sparse demo bench \
+	clean deps test-debug
 
-all: module ctl
+all: module ctl fuzz
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 ctl:
 	$(MAKE) -C ctl
+
+# the packet and netlink fuzzers of tests/vm/fuzz-*.sh
+fuzz:
+	$(MAKE) -C tests/fuzz
 
 # One build directory per test kernel, so both can be tested from one tree:
 # build/<ver>/ mirrors the sources by symbolic links.
@@ -76,4 +80,5 @@ bench:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C ctl clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf build

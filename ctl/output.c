@@ -258,6 +258,10 @@ static const struct adesc sa_attrs[NFIPSEC_SA_A_MAX + 1] = {
 				    NFIPSEC_ENCAP_A_MAX),
 	[NFIPSEC_SA_A_DF] = { "DF", T_U8 },
 	[NFIPSEC_SA_A_IFINDEX] = { "IFINDEX", T_U32 },
+	[NFIPSEC_SA_A_LARVAL] = { "LARVAL", T_U8 },
+	[NFIPSEC_SA_A_SPI_MIN] = { "SPI_MIN", T_U32 },
+	[NFIPSEC_SA_A_SPI_MAX] = { "SPI_MAX", T_U32 },
+	[NFIPSEC_SA_A_LARVAL_SECS] = { "LARVAL_SECS", T_U32 },
 };
 
 static const struct adesc tmpl_attrs[NFIPSEC_TMPL_A_MAX + 1] = {

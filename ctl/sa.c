@@ -31,6 +31,9 @@ struct sa {
 	bool has_spi, has_mode, has_reqid, has_replay, has_df, has_ifindex;
 	bool has_sel, has_encap, has_seq_in, has_seq_out;
 	bool has_stats;
+	bool larval;			/* reply: reserved by allocspi */
+	bool has_spi_min, has_spi_max, has_larval_secs;
+	uint32_t spi_min, spi_max, larval_secs;	/* allocspi */
 	struct alg_spec aead, enc, auth;
 	uint64_t seq_in, seq_out;
 	uint32_t seq_in_hi, seq_out_hi;	/* as parsed, for the ESN check */
@@ -55,6 +58,7 @@ static const struct {
 	{ "noecn", NFIPSEC_SA_F_NOECN },
 	{ "decap-dscp", NFIPSEC_SA_F_DECAP_DSCP },
 	{ "noauth", NFIPSEC_SA_F_NOAUTH },
+	{ "align4", NFIPSEC_SA_F_ALIGN4 },
 };
 
 static uint32_t flag_bit(const char *s)
@@ -242,7 +246,7 @@ static int sa_word(struct args *a, const char *w, struct sa *sa)
 		if (!v)
 			return -1;
 		if (!flag_bit(v))
-			return fail(a->cmd, "unknown flag \"%s\" (esn, noecn, decap-dscp, noauth)", v), -1;
+			return fail(a->cmd, "unknown flag \"%s\" (esn, noecn, decap-dscp, noauth, align4)", v), -1;
 		sa->flags |= flag_bit(v);
 		/* ip xfrm: flag esn noecn ... */
 		while ((v = args_peek(a)) && flag_bit(v))
@@ -351,6 +355,13 @@ static int sa_check(const char *cmd, struct sa *sa)
 			return fail(cmd, "proto ah needs auth or auth-trunc"), -1;
 		if (sa->has_encap)
 			return fail(cmd, "encap needs proto esp"), -1;
+		if (sa->flags & NFIPSEC_SA_F_NOAUTH)
+			return fail(cmd, "flag noauth needs proto esp"), -1;
+		if ((sa->flags & NFIPSEC_SA_F_ALIGN4) &&
+		    sa->dst.family != AF_INET)
+			return fail(cmd, "flag align4 needs IPv4 (IPv6 wants 64-bit alignment)"), -1;
+	} else if (sa->flags & NFIPSEC_SA_F_ALIGN4) {
+		return fail(cmd, "flag align4 needs proto ah"), -1;
 	} else if (sa->aead.set) {
 		if (sa->enc.set || sa->auth.set)
 			return fail(cmd, "aead excludes enc and auth"), -1;
@@ -416,13 +427,15 @@ static void put_id(struct nlmsghdr *nlh, const struct sa *sa)
 	mnl_attr_put(nlh, NFIPSEC_SA_A_DST, sa->dst.len, sa->dst.b);
 }
 
-static void put_sa(struct nlmsghdr *nlh, const struct sa *sa)
+/* @update: what is not given is not sent (the kernel keeps it). */
+static void put_sa(struct nlmsghdr *nlh, const struct sa *sa, bool update)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NFIPSEC_A_SA);
 
 	put_id(nlh, sa);
 	mnl_attr_put(nlh, NFIPSEC_SA_A_SRC, sa->src.len, sa->src.b);
-	mnl_attr_put_u8(nlh, NFIPSEC_SA_A_MODE, sa->mode);
+	if (!update || sa->has_mode)
+		mnl_attr_put_u8(nlh, NFIPSEC_SA_A_MODE, sa->mode);
 	if (sa->has_reqid)
 		mnl_attr_put_u32(nlh, NFIPSEC_SA_A_REQID, sa->reqid);
 	if (sa->has_replay)
@@ -602,6 +615,9 @@ static void get_sa(const struct nlattr *nest, struct sa *sa)
 			sa->ifindex = mnl_attr_get_u32(a);
 			sa->has_ifindex = true;
 			break;
+		case NFIPSEC_SA_A_LARVAL:
+			sa->larval = mnl_attr_get_u8(a);
+			break;
 		}
 	}
 }
@@ -683,6 +699,8 @@ static void sa_print(const struct sa *sa)
 	printf("\tproto %s spi 0x%08x reqid %u mode %s\n",
 	       proto_word(sa->proto), sa->spi, sa->reqid,
 	       mode_name(sa->mode));
+	if (sa->larval)
+		printf("\tlarval (SPI reserved by allocspi, no keys yet)\n");
 	printf("\treplay-window %u", sa->replay_window);
 	if (sa->flags) {
 		printf(" flag");
@@ -767,6 +785,7 @@ static void sa_json(const struct sa *sa)
 	json_uint("spi", sa->spi);
 	json_str("mode", mode_name(sa->mode));
 	json_uint("reqid", sa->reqid);
+	json_bool("larval", sa->larval);
 	json_uint("replay_window", sa->replay_window);
 	json_arr("flags");
 	for (f = 0; f < sizeof(sa_flags) / sizeof(sa_flags[0]); f++)
@@ -822,6 +841,8 @@ void sa_print_id(const struct nlattr *nest)
 	       proto_word(sa.proto), sa.spi);
 	if (sa.has_reqid)
 		printf(" reqid %u", sa.reqid);
+	if (sa.larval)
+		printf(" larval");
 	sa_wipe(&sa);
 }
 
@@ -839,6 +860,8 @@ void sa_json_id(const char *key, const struct nlattr *nest)
 	json_uint("spi", sa.spi);
 	if (sa.has_reqid)
 		json_uint("reqid", sa.reqid);
+	if (sa.larval)
+		json_bool("larval", true);
 	json_end();
 	sa_wipe(&sa);
 }
@@ -895,10 +918,19 @@ static int sa_add(struct nl_ctx *ctx, struct args *a, uint8_t cmd)
 	int ret = 1;
 
 	memset(&sa, 0, sizeof(sa));
-	if (parse_words(a, &sa, sa_word) || sa_check(a->cmd, &sa))
+	if (parse_words(a, &sa, sa_word))
+		goto out;
+	/*
+	 * An update without algorithms changes an installed SA (lifetimes,
+	 * df); one with them may also fill in a larval SA, and is checked
+	 * as an add.
+	 */
+	if (cmd == NFIPSEC_CMD_SA_UPDATE && !sa.aead.set && !sa.enc.set &&
+	    !sa.auth.set ? check_endpoints(a->cmd, &sa, true) :
+	    sa_check(a->cmd, &sa))
 		goto out;
 	nlh = nl_request(ctx, cmd, 0);
-	put_sa(nlh, &sa);
+	put_sa(nlh, &sa, cmd == NFIPSEC_CMD_SA_UPDATE);
 	if (nl_exec(ctx, nlh, NULL, NULL))
 		fail(a->cmd, "%s", ctx->err);
 	else
@@ -998,6 +1030,105 @@ static int sa_flush(struct nl_ctx *ctx, struct args *a)
 	return 0;
 }
 
+/*
+ * allocspi: src ADDR dst ADDR proto P [ mode M ] [ reqid N ]
+ * [ min SPI max SPI | spi-range MIN MAX ] [ timeout SECONDS ]
+ */
+static int allocspi_word(struct args *a, const char *w, struct sa *sa)
+{
+	const char *v;
+
+	if (!strcmp(w, "min") || !strcmp(w, "max")) {
+		v = args_value(a, w);
+		if (!v || parse_u32(a->cmd, w, v, 0, UINT32_MAX,
+				    w[1] == 'i' ? &sa->spi_min : &sa->spi_max))
+			return -1;
+		if (w[1] == 'i')
+			sa->has_spi_min = true;
+		else
+			sa->has_spi_max = true;
+		return 1;
+	}
+	if (!strcmp(w, "spi-range")) {
+		v = args_value(a, w);
+		if (!v || parse_u32(a->cmd, "spi-range MIN", v, 0, UINT32_MAX,
+				    &sa->spi_min))
+			return -1;
+		v = args_value(a, "spi-range MIN");
+		if (!v || parse_u32(a->cmd, "spi-range MAX", v, 0, UINT32_MAX,
+				    &sa->spi_max))
+			return -1;
+		sa->has_spi_min = sa->has_spi_max = true;
+		return 1;
+	}
+	if (!strcmp(w, "timeout")) {
+		v = args_value(a, w);
+		sa->has_larval_secs = true;
+		return !v || parse_u32(a->cmd, w, v, 1, UINT32_MAX,
+				       &sa->larval_secs) ? -1 : 1;
+	}
+	if (!strcmp(w, "src") || !strcmp(w, "dst") || !strcmp(w, "proto") ||
+	    !strcmp(w, "mode") || !strcmp(w, "reqid"))
+		return sa_word(a, w, sa);
+	return 0;
+}
+
+static int allocspi_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	(void)data;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFIPSEC_A_SA)
+			continue;
+		if (opts.json) {
+			sa_json_id(NULL, a);
+		} else {
+			sa_print_id(a);
+			putchar('\n');
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int sa_allocspi(struct nl_ctx *ctx, struct args *a)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct sa sa;
+
+	memset(&sa, 0, sizeof(sa));
+	if (parse_words(a, &sa, allocspi_word))
+		return 1;
+	if (!sa.proto)
+		return fail(a->cmd, "proto is required (esp or ah)");
+	if (!sa.src.family || !sa.dst.family)
+		return fail(a->cmd, "src and dst are required");
+	if (sa.src.family != sa.dst.family)
+		return fail(a->cmd, "src and dst are of different address families");
+	nlh = nl_request(ctx, NFIPSEC_CMD_SA_ALLOCSPI, 0);
+	nest = mnl_attr_nest_start(nlh, NFIPSEC_A_SA);
+	mnl_attr_put_u8(nlh, NFIPSEC_SA_A_PROTO, sa.proto);
+	mnl_attr_put_u16(nlh, NFIPSEC_SA_A_FAMILY, sa.dst.family);
+	mnl_attr_put(nlh, NFIPSEC_SA_A_SRC, sa.src.len, sa.src.b);
+	mnl_attr_put(nlh, NFIPSEC_SA_A_DST, sa.dst.len, sa.dst.b);
+	if (sa.has_mode)
+		mnl_attr_put_u8(nlh, NFIPSEC_SA_A_MODE, sa.mode);
+	if (sa.has_reqid)
+		mnl_attr_put_u32(nlh, NFIPSEC_SA_A_REQID, sa.reqid);
+	if (sa.has_spi_min)
+		mnl_attr_put_u32(nlh, NFIPSEC_SA_A_SPI_MIN, sa.spi_min);
+	if (sa.has_spi_max)
+		mnl_attr_put_u32(nlh, NFIPSEC_SA_A_SPI_MAX, sa.spi_max);
+	if (sa.has_larval_secs)
+		mnl_attr_put_u32(nlh, NFIPSEC_SA_A_LARVAL_SECS,
+				 sa.larval_secs);
+	mnl_attr_nest_end(nlh, nest);
+	if (nl_exec(ctx, nlh, allocspi_cb, NULL))
+		return fail(a->cmd, "%s", ctx->err);
+	return 0;
+}
+
 static void sa_usage(void)
 {
 	fputs("usage: nfipsecctl sa { add | update } src ADDR dst ADDR proto { esp | ah } spi SPI\n"
@@ -1010,8 +1141,11 @@ static void sa_usage(void)
 	      "       nfipsecctl sa { del | get } [ src ADDR ] dst ADDR proto { esp | ah } spi SPI\n"
 	      "       nfipsecctl sa [ list ] [ src ADDR ] [ dst ADDR ] [ proto P ] [ spi SPI ] [ reqid N ]\n"
 	      "       nfipsecctl sa flush [ proto { esp | ah } ]\n"
+	      "       nfipsecctl sa allocspi src ADDR dst ADDR proto { esp | ah }\n"
+	      "                 [ mode { transport | tunnel } ] [ reqid N ]\n"
+	      "                 [ min SPI max SPI | spi-range MIN MAX ] [ timeout SECONDS ]\n"
 	      "       nfipsecctl sa help\n"
-	      "FLAG := esn | noecn | decap-dscp | noauth\n"
+	      "FLAG := esn | noecn | decap-dscp | noauth | align4\n"
 	      "ALGO := aead NAME KEY [ ICV_BITS ] | enc NAME KEY | auth NAME KEY |\n"
 	      "        auth-trunc NAME KEY BITS | enc ENC-AUTH KEY\n"
 	      "KEY := 0xHEX | @FILE | file:FILE | \"\" (empty, for null encryption)\n"
@@ -1048,6 +1182,8 @@ int cmd_sa(struct nl_ctx *ctx, int argc, char **argv)
 		return sa_list(ctx, &a);
 	if (!strcmp(sub, "flush"))
 		return sa_flush(ctx, &a);
+	if (!strcmp(sub, "allocspi"))
+		return sa_allocspi(ctx, &a);
 	fprintf(stderr, "nfipsecctl: %sunknown command \"sa %s\"; try \"nfipsecctl sa help\"\n",
 		line_prefix(), sub);
 	return 1;

@@ -49,6 +49,13 @@ static inline void nfipsec_dev_set_netns_local(struct net_device *dev)
 #endif
 }
 
+/* 6.2 handed pre_doit a genl_split_ops instead of the genl_ops. */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define nfipsec_genl_pre_ops genl_split_ops
+#else
+#define nfipsec_genl_pre_ops genl_ops
+#endif
+
 /* 6.2 put a whole genl_info into genl_dumpit_info. */
 static inline struct nlattr **nfipsec_dump_attrs(struct netlink_callback *cb)
 {

@@ -14,20 +14,18 @@
 
 /*
  * One per packet, from the hook until the crypto completes (maybe on
- * another CPU, from a crypto driver's callback). It holds a reference on
- * the SA and counts in nn->inflight, which netns exit waits for.
+ * another CPU, from a crypto driver's callback). Its copy of the bundle
+ * holds a reference on each SA (@sa is the one being applied), and it
+ * counts in nn->inflight, which netns exit waits for.
  */
 struct nfipsec_esp_ctx {
 	struct sk_buff *skb;
 	struct nfipsec_sa *sa;
 	struct nfipsec_net *nn;
+	struct nfipsec_xfrms x;
 	u64 seq;
 	unsigned int esp_off;	/* ESP header, from skb->data */
 	unsigned int len;	/* inner length, for the counters */
-	u16 ifamily;		/* inner (tunnel) or packet family */
-	bool frag_ok;		/* output: outer packet may be fragmented */
-	bool encap;		/* input: came in UDP (RFC 3948) */
-	__be16 encap_sport;	/* input: its UDP source port */
 	u8 assoc[12];		/* SPI, [seq hi,] seq lo */
 	u8 iv[16];
 	struct scatterlist sg[2];
@@ -68,7 +66,7 @@ static inline void esp_ctx_done(struct nfipsec_esp_ctx *ctx)
 {
 	struct nfipsec_net *nn = ctx->nn;
 
-	nfipsec_sa_put(ctx->sa);
+	nfipsec_xfrms_put(&ctx->x);
 	kfree(ctx);
 	if (atomic_dec_and_test(&nn->inflight))
 		wake_up_var(&nn->inflight);

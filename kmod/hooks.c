@@ -2,7 +2,8 @@
 /*
  * nfipsec: netfilter hooks, registered in every network namespace.
  *
- *   PRE_ROUTING   ESP for one of our SAs: decrypt (input.c); ESP or AH for
+ *   PRE_ROUTING   ESP or AH for one of our SAs: decrypt or verify (input.c,
+ *                 ah.c); ESP or AH for
  *                 a local address with an unknown SPI: drop (NO_SA), but
  *                 only in a netns where nfipsec has state, so that XFRM
  *                 keeps working elsewhere. Runs after defragmentation
@@ -14,7 +15,7 @@
  *                 ICMPv6 "packet too big" quoting our own ESP lowers the
  *                 path MTU to the SA's peer (pmtu.c); the ICMP goes on.
  *   POST_ROUTING  the out policy decides: bypass, discard, or protect with
- *                 the SA its template names (output.c). Our own ESP
+ *                 the SAs its templates name (output.c). Our own ESP
  *                 packets pass through again, recognised by the per-CPU
  *                 nfipsec_in_xmit flag set around ip_local_out.
  */
@@ -41,14 +42,15 @@ static bool nn_active(const struct nfipsec_net *nn)
 	       READ_ONCE(nn->npol[1]) || READ_ONCE(nn->npol[2]);
 }
 
-static unsigned int esp_in(struct nfipsec_net *nn, struct sk_buff *skb,
-			   u16 family, u8 proto, unsigned int off,
-			   const union nf_inet_addr *dst)
+static unsigned int ipsec_in(struct nfipsec_net *nn, struct sk_buff *skb,
+			     u16 family, u8 proto, unsigned int off,
+			     const union nf_inet_addr *dst)
 {
+	unsigned int spi_off = proto == IPPROTO_AH ? 4 : 0;
 	struct nfipsec_sa *sa;
 	bool local;
 
-	if (!pskb_may_pull(skb, off + 8)) {
+	if (!pskb_may_pull(skb, off + spi_off + 8)) {
 		nfipsec_drop_inc(nn, NFIPSEC_DROP_MALFORMED);
 		return NF_DROP;
 	}
@@ -57,57 +59,44 @@ static unsigned int esp_in(struct nfipsec_net *nn, struct sk_buff *skb,
 		ipv6_chk_addr(nn->net, &dst->in6, NULL, 0);
 	if (!local)
 		return NF_ACCEPT;
-	sa = nfipsec_sa_lookup(nn, get_unaligned((__be32 *)(skb->data + off)),
+	sa = nfipsec_sa_lookup(nn, get_unaligned((__be32 *)(skb->data + off +
+							  spi_off)),
 			       dst, proto, family);
 	if (!sa) {
 		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
-		net_dbg_ratelimited("in: unknown SPI 0x%08x\n",
-				    get_unaligned_be32(skb->data + off));
+		net_dbg_ratelimited("in: unknown %s SPI 0x%08x\n",
+				    proto == IPPROTO_AH ? "AH" : "ESP",
+				    get_unaligned_be32(skb->data + off +
+						       spi_off));
 		return NF_DROP;
 	}
 	nfipsec_input(nn, sa, skb, off);
 	return NF_STOLEN;
 }
 
-static unsigned int nfipsec_pre4(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int nfipsec_pre(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(state->net);
-	const struct iphdr *iph = ip_hdr(skb);
+	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	union nf_inet_addr dst = {};
-
-	if (!nn_active(nn) || ip_is_fragment(iph))
-		return NF_ACCEPT;
-	if (iph->protocol == IPPROTO_UDP)
-		return READ_ONCE(nn->nencap) ? nfipsec_udp_in4(nn, skb) :
-					       NF_ACCEPT;
-	if (iph->protocol != IPPROTO_ESP && iph->protocol != IPPROTO_AH)
-		return NF_ACCEPT;
-	dst.ip = iph->daddr;
-	return esp_in(nn, skb, AF_INET, iph->protocol, ip_hdrlen(skb), &dst);
-}
-
-static unsigned int nfipsec_pre6(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
-{
-	struct nfipsec_net *nn = nfipsec_pernet(state->net);
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	union nf_inet_addr dst = {};
-	__be16 frag_off = 0;
-	u8 nexthdr = ip6h->nexthdr;
 	int off;
+	u8 proto;
 
 	if (!nn_active(nn))
 		return NF_ACCEPT;
-	if (nexthdr != IPPROTO_ESP) {
-		off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_ESP || frag_off)
-			return NF_ACCEPT;
-	} else {
-		off = sizeof(*ip6h);
-	}
-	dst.in6 = ip6h->daddr;
-	return esp_in(nn, skb, AF_INET6, IPPROTO_ESP, off, &dst);
+	if (family == AF_INET && ip_hdr(skb)->protocol == IPPROTO_UDP &&
+	    !ip_is_fragment(ip_hdr(skb)))
+		return READ_ONCE(nn->nencap) ? nfipsec_udp_in4(nn, skb) :
+					       NF_ACCEPT;
+	off = nfipsec_ipsec_off(skb, family, &proto);
+	if (off < 0)
+		return NF_ACCEPT;
+	if (family == AF_INET)
+		dst.ip = ip_hdr(skb)->daddr;
+	else
+		dst.in6 = ipv6_hdr(skb)->daddr;
+	return ipsec_in(nn, skb, family, proto, off, &dst);
 }
 
 static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
@@ -157,13 +146,50 @@ static unsigned int nfipsec_icmp_in(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/*
+ * The SAs for @p's templates, innermost first, each with a reference. A
+ * transport template without endpoints takes the packet's addresses, or
+ * those of the tunnel before it (AH over an ESP tunnel protects the outer
+ * header). Any template without a usable SA: ACQUIRE for it (at most once
+ * a second per policy), count the drop, and -ENOENT.
+ */
+static int resolve_bundle(struct nfipsec_net *nn, struct nfipsec_policy *p,
+			  const struct nfipsec_pkt *pkt,
+			  struct nfipsec_xfrms *x)
+{
+	struct nfipsec_pkt lvl = *pkt;
+	struct nfipsec_sa *sa;
+	int i;
+
+	memset(x, 0, sizeof(*x));
+	x->ifamily = pkt->family;
+	for (i = 0; i < p->ntmpl; i++) {
+		sa = nfipsec_sa_find_out(nn, &p->tmpl[i], &lvl, pkt);
+		if (!sa || !refcount_inc_not_zero(&sa->ref))
+			goto missing;
+		x->sa[x->n++] = sa;
+		if (sa->mode == NFIPSEC_MODE_TUNNEL) {
+			lvl.family = sa->family;
+			lvl.src = sa->src;
+			lvl.dst = sa->dst;
+		}
+	}
+	return 0;
+
+missing:
+	nfipsec_xfrms_put(x);
+	nfipsec_acquire(nn, p, &p->tmpl[i], pkt);
+	nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_OUT_SA);
+	return -ENOENT;
+}
+
 static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(state->net);
+	struct nfipsec_xfrms x;
 	struct nfipsec_policy *p;
 	struct nfipsec_pkt pkt;
-	struct nfipsec_sa *sa;
 
 	if (this_cpu_read(nfipsec_in_xmit) ||
 	    !READ_ONCE(nn->npol[NFIPSEC_DIR_OUT]))
@@ -185,28 +211,15 @@ static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 		nfipsec_drop_inc(nn, NFIPSEC_DROP_POLICY_DISCARD);
 		return NF_DROP;
 	}
-	if (p->ntmpl != 1) {
-		/* TODO: bundles (AH over ESP, nested tunnels) */
-		nfipsec_drop_inc(nn, NFIPSEC_DROP_BUNDLE);
+	if (resolve_bundle(nn, p, &pkt, &x))
 		return NF_DROP;
-	}
-	sa = nfipsec_sa_find_out(nn, &p->tmpl[0], &pkt);
-	if (!sa || !refcount_inc_not_zero(&sa->ref)) {
-		unsigned long next = READ_ONCE(p->acquire_next);
-
-		if (time_after_eq(jiffies, next) &&
-		    cmpxchg(&p->acquire_next, next, jiffies + HZ) == next)
-			nfipsec_ev_acquire(nn, p, &pkt);
-		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_OUT_SA);
-		return NF_DROP;
-	}
-	nfipsec_output(nn, sa, skb);
-	nfipsec_sa_put(sa);
+	nfipsec_output(nn, &x, skb);
+	nfipsec_xfrms_put(&x);
 	return NF_STOLEN;
 }
 
 static const struct nf_hook_ops nfipsec_hook_ops[] = {
-	{ .hook = nfipsec_pre4, .pf = NFPROTO_IPV4,
+	{ .hook = nfipsec_pre, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_MANGLE + 1 },
 	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_FILTER - 1 },
@@ -216,7 +229,7 @@ static const struct nf_hook_ops nfipsec_hook_ops[] = {
 	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP_PRI_FILTER + 1 },
 	{ .hook = nfipsec_post, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_POST_ROUTING, .priority = NF_IP_PRI_LAST - 1 },
-	{ .hook = nfipsec_pre6, .pf = NFPROTO_IPV6,
+	{ .hook = nfipsec_pre, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP6_PRI_MANGLE + 1 },
 	{ .hook = nfipsec_clear, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_LOCAL_IN, .priority = NF_IP6_PRI_FILTER - 1 },

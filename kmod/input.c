@@ -12,6 +12,16 @@
  * protect policy must name this SA. It then enters the stack through
  * nfipsec0 (dev.c). Each drop is counted under its reason and, where it
  * concerns one, on the SA.
+ *
+ * Bundles: what comes out of a transform (this ESP, or AH: ah.c) may be
+ * ESP or AH for this host again, as AH over ESP is. Then the next
+ * transform is applied to it at once (nfipsec_input_decapped), and the
+ * SAs removed are collected in order, outermost first, in the request's
+ * struct nfipsec_xfrms. Only the last packet is checked against the
+ * policy, which must list exactly those SAs: its templates, read from the
+ * outermost back, name them one for one (NFIPSEC_DROP_BUNDLE if not), as
+ * XFRM's policy check walks its secpath. Every SA's selector must match
+ * that packet too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,8 +38,8 @@
 #include "compat.h"
 #include "esp.h"
 
-static void in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		    struct sk_buff *skb, int reason)
+void nfipsec_in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		     struct sk_buff *skb, int reason)
 {
 	int stat = NFIPSEC_SA_STAT_ERRORS;
 
@@ -44,8 +54,11 @@ static void in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	kfree_skb(skb);
 }
 
-/* Offset of the next-header byte that names ESP (IPv6, linear skb). */
-static int ipv6_esp_nhoff(struct sk_buff *skb, unsigned int esp_off)
+/*
+ * Offset of the next-header byte that names the header at @esp_off
+ * (IPv6, linear skb, the headers before it walked as they were checked).
+ */
+int nfipsec_ipv6_nhoff(struct sk_buff *skb, unsigned int esp_off)
 {
 	unsigned int off = sizeof(struct ipv6hdr);
 	unsigned int nhoff = offsetof(struct ipv6hdr, nexthdr);
@@ -70,8 +83,11 @@ static bool inner_is_local(struct net *net, const struct nfipsec_pkt *pkt)
 	return ipv6_chk_addr(net, &pkt->dst.in6, NULL, 0);
 }
 
-/* The in/fwd policy must allow what the SA brought. */
-static int check_policy(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+/*
+ * The in/fwd policy must allow what the SAs brought: templates, innermost
+ * first, against the SAs removed, outermost first.
+ */
+static int check_policy(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 			const struct nfipsec_pkt *pkt)
 {
 	u8 dir = inner_is_local(nn->net, pkt) ? NFIPSEC_DIR_IN :
@@ -86,14 +102,20 @@ static int check_policy(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		return 0;
 	if (p->action == NFIPSEC_ACT_DISCARD)
 		return NFIPSEC_DROP_POLICY_DISCARD;
-	for (i = 0; i < p->ntmpl; i++)
-		if (nfipsec_tmpl_match_sa(&p->tmpl[i], sa, pkt))
+	if (x->n == p->ntmpl) {
+		for (i = 0; i < x->n; i++)
+			if (!nfipsec_tmpl_match_sa(&p->tmpl[p->ntmpl - 1 - i],
+						   x->sa[i], x->sa[i]->family))
+				break;
+		if (i == x->n)
 			return 0;
-	return NFIPSEC_DROP_POLICY_MISMATCH;
+	}
+	return x->n > 1 || p->ntmpl > 1 ? NFIPSEC_DROP_BUNDLE :
+					  NFIPSEC_DROP_POLICY_MISMATCH;
 }
 
-static int decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
-			unsigned int off, u8 nh)
+int nfipsec_decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
+			 unsigned int off, u8 nh)
 {
 	u8 outer_dsf, inner_dsf;
 
@@ -140,8 +162,9 @@ static int decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
 	return 0;
 }
 
-static int decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
-			   unsigned int esp_off, unsigned int hdr, u8 nh)
+/* Remove @hdr bytes at @esp_off; @nh is the protocol that follows. */
+int nfipsec_decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
+			    unsigned int esp_off, unsigned int hdr, u8 nh)
 {
 	if (sa->family == AF_INET) {
 		struct iphdr *iph;
@@ -154,7 +177,7 @@ static int decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
 		iph->tot_len = htons(skb->len);
 		ip_send_check(iph);
 	} else {
-		int nhoff = ipv6_esp_nhoff(skb, esp_off);
+		int nhoff = nfipsec_ipv6_nhoff(skb, esp_off);
 
 		if (nhoff < 0)
 			return NFIPSEC_DROP_MALFORMED;
@@ -175,7 +198,6 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	struct sk_buff *skb = ctx->skb;
 	unsigned int hdr = NFIPSEC_ESP_HLEN + sa->ivlen;
 	unsigned int elen, padlen, i;
-	struct nfipsec_pkt pkt;
 	const u8 *tl;
 	int reason;
 	u8 nh;
@@ -188,8 +210,8 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	if (!nfipsec_replay_advance(&sa->replay, ctx->seq,
 				    sa->flags & NFIPSEC_SA_F_ESN))
 		goto drop;
-	if (ctx->encap)
-		nfipsec_encap_mapping(nn, sa, skb, ctx->encap_sport);
+	if (ctx->x.encap && ctx->x.n == 1)
+		nfipsec_encap_mapping(nn, sa, skb, ctx->x.encap_sport);
 
 	elen = skb->len - ctx->esp_off - hdr - sa->icvlen;
 	tl = skb->data + skb->len - sa->icvlen - 2;
@@ -211,46 +233,16 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 		goto out;
 	}
 	if (sa->mode == NFIPSEC_MODE_TUNNEL)
-		reason = decap_tunnel(sa, skb, ctx->esp_off + hdr, nh);
+		reason = nfipsec_decap_tunnel(sa, skb, ctx->esp_off + hdr, nh);
 	else
-		reason = decap_transport(sa, skb, ctx->esp_off, hdr, nh);
+		reason = nfipsec_decap_transport(sa, skb, ctx->esp_off, hdr, nh);
 	if (reason)
 		goto drop;
-
-	reason = NFIPSEC_DROP_MALFORMED;
-	if (nfipsec_pkt_parse(skb, skb->protocol == htons(ETH_P_IP) ?
-			      AF_INET : AF_INET6, &pkt))
-		goto drop;
-	reason = NFIPSEC_DROP_SELECTOR;
-	if (sa->has_sel && !nfipsec_sel_match(&sa->sel, &pkt))
-		goto drop;
-	rcu_read_lock();
-	reason = check_policy(nn, sa, &pkt);
-	rcu_read_unlock();
-	if (reason)
-		goto drop;
-	reason = NFIPSEC_DROP_NOMEM;
-	if (!nn->dev)
-		goto drop;
-	reason = NFIPSEC_DROP_EXPIRED;
-	if (!nfipsec_sa_lft_use(sa, skb->len))
-		goto drop;
-
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_IN, 1);
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_IN, skb->len);
-	nfipsec_cnt_inc(nn, NFIPSEC_CNT_IN_PACKETS);
-	/*
-	 * RFC 3948 section 3.1.2: behind a NAT the inner TCP/UDP checksum of
-	 * transport mode covers addresses that are no longer the packet's;
-	 * the ICV has vouched for the payload (XFRM does the same).
-	 */
-	skb->ip_summed = ctx->encap && sa->mode == NFIPSEC_MODE_TRANSPORT ?
-			 CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
-	nfipsec_dev_rx(nn->dev, skb);
+	nfipsec_input_decapped(nn, &ctx->x, skb);
 	goto out;
 
 drop:
-	in_drop(nn, sa, skb, reason);
+	nfipsec_in_drop(nn, sa, skb, reason);
 out:
 	esp_ctx_done(ctx);
 }
@@ -262,10 +254,15 @@ static void esp_input_done(void *data, int err)
 
 NFIPSEC_CRYPTO_DONE(esp_input_done)
 
-static void esp_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		      struct sk_buff *skb, unsigned int esp_off, bool encap,
-		      __be16 sport)
+/*
+ * Consumes @skb, ESP for x->sa[x->n - 1] at @esp_off from the network
+ * header (which is skb->data: PRE_ROUTING, or a transform just removed).
+ * The caller keeps its references; the request takes its own.
+ */
+void nfipsec_esp_input(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+		       struct sk_buff *skb, unsigned int esp_off)
 {
+	struct nfipsec_sa *sa = x->sa[x->n - 1];
 	bool esn = sa->flags & NFIPSEC_SA_F_ESN;
 	unsigned int hdr = NFIPSEC_ESP_HLEN + sa->ivlen;
 	struct nfipsec_esp_ctx *ctx;
@@ -274,40 +271,39 @@ static void esp_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	int elen, err;
 	u8 *p;
 
-	if (!refcount_inc_not_zero(&sa->ref)) {
-		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
-		kfree_skb(skb);
+	/* an SA with ENCAP takes only ESP in UDP, as the outermost SA */
+	if (!!sa->encap_type != (x->encap && x->n == 1)) {
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_ENCAP_MISMATCH);
 		return;
 	}
 	if (skb_linearize(skb) || skb_unclone(skb, GFP_ATOMIC)) {
-		in_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
-		goto put;
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
+		return;
 	}
 	elen = (int)skb->len - (int)(esp_off + hdr + sa->icvlen);
 	if (elen <= 0 || elen & (sa->blksize - 1)) {
-		in_drop(nn, sa, skb, NFIPSEC_DROP_MALFORMED);
-		goto put;
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_MALFORMED);
+		return;
 	}
 
 	ctx = esp_ctx_alloc(sa);
 	if (!ctx) {
-		in_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
-		goto put;
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
+		return;
 	}
 	p = skb->data + esp_off;
 	ctx->skb = skb;
 	ctx->sa = sa;
 	ctx->nn = nn;
 	ctx->esp_off = esp_off;
-	ctx->encap = encap;
-	ctx->encap_sport = sport;
 	ctx->seq = nfipsec_replay_infer(&sa->replay, get_unaligned_be32(p + 4),
 					esn);
 	if (!nfipsec_replay_check(&sa->replay, ctx->seq, esn)) {
 		kfree(ctx);
-		in_drop(nn, sa, skb, NFIPSEC_DROP_REPLAY);
-		goto put;
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_REPLAY);
+		return;
 	}
+	nfipsec_xfrms_copy(&ctx->x, x);
 	atomic_inc(&nn->inflight);
 	memcpy(ctx->iv, p + NFIPSEC_ESP_HLEN, sa->ivlen);
 	alen = esp_fill_assoc(ctx);
@@ -327,31 +323,198 @@ static void esp_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	if (err == -EINPROGRESS)
 		return;
 	esp_input_finish(ctx, err);
-	return;
+}
 
-put:
-	nfipsec_sa_put(sa);
+static void input_step(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+		       struct sk_buff *skb, unsigned int off)
+{
+	if (x->sa[x->n - 1]->proto == IPPROTO_AH)
+		nfipsec_ah_input(nn, x, skb, off);
+	else
+		nfipsec_esp_input(nn, x, skb, off);
 }
 
 /*
- * Consumes @skb, ESP for @sa at @esp_off from the network header (which
- * is skb->data: PRE_ROUTING). Called under RCU; takes its own reference.
- * An SA with ENCAP takes only ESP in UDP (nfipsec_input_encap), as XFRM.
+ * Where the ESP or AH header of the packet at skb->data (its network
+ * header) is: IPv4, right after the header unless the packet is a
+ * fragment; IPv6, after hop-by-hop, routing and destination options
+ * headers (RFC 4302 section 3.1.1, RFC 4303 section 3.1.1). Sets *proto;
+ * -1 if the packet carries neither there.
  */
-void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		   struct sk_buff *skb, unsigned int esp_off)
+int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto)
 {
-	if (sa->encap_type) {
-		in_drop(nn, sa, skb, NFIPSEC_DROP_ENCAP_MISMATCH);
-		return;
+	unsigned int off = sizeof(struct ipv6hdr);
+	const u8 *p;
+	u8 nh, buf[2];
+	int i;
+
+	if (family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if ((iph->protocol != IPPROTO_ESP &&
+		     iph->protocol != IPPROTO_AH) || ip_is_fragment(iph))
+			return -1;
+		*proto = iph->protocol;
+		return ip_hdrlen(skb);
 	}
-	esp_input(nn, sa, skb, esp_off, false, 0);
+	nh = ipv6_hdr(skb)->nexthdr;
+	for (i = 0; i < 8; i++) {
+		if (nh == IPPROTO_ESP || nh == IPPROTO_AH) {
+			*proto = nh;
+			return off;
+		}
+		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING &&
+		    nh != NEXTHDR_DEST)
+			return -1;
+		p = skb_header_pointer(skb, off, sizeof(buf), buf);
+		if (!p)
+			return -1;
+		nh = p[0];
+		off += (p[1] + 1) * 8;
+	}
+	return -1;
 }
 
-/* The same, for ESP that came in UDP from port @sport (udp.c). */
+/* The SA of the ESP or AH at @off of the packet, for this host; under RCU. */
+static struct nfipsec_sa *next_sa(struct nfipsec_net *nn, struct sk_buff *skb,
+				  u16 family, u8 proto, unsigned int off)
+{
+	union nf_inet_addr dst = {};
+
+	if (family == AF_INET) {
+		dst.ip = ip_hdr(skb)->daddr;
+		if (inet_addr_type(nn->net, dst.ip) != RTN_LOCAL)
+			return NULL;
+	} else {
+		dst.in6 = ipv6_hdr(skb)->daddr;
+		if (!ipv6_chk_addr(nn->net, &dst.in6, NULL, 0))
+			return NULL;
+	}
+	return nfipsec_sa_lookup(nn, get_unaligned((__be32 *)(skb->data + off +
+					(proto == IPPROTO_AH ? 4 : 0))),
+				 &dst, proto, family);
+}
+
+/*
+ * A transform of @x (the request's copy, freed by the caller afterwards)
+ * was removed from @skb, now at its network header: apply the next one
+ * the packet carries for this host, or check and deliver the packet.
+ */
+void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			    struct sk_buff *skb)
+{
+	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	struct nfipsec_sa *last = x->sa[x->n - 1], *sa;
+	struct nfipsec_pkt pkt;
+	int reason, off, i;
+	u8 proto;
+
+	x->len[x->n - 1] = skb->len;
+	off = nfipsec_ipsec_off(skb, family, &proto);
+	if (off >= 0) {
+		reason = NFIPSEC_DROP_MALFORMED;
+		if (skb->len < off + (proto == IPPROTO_AH ? 12 : 8))
+			goto drop;
+		rcu_read_lock();
+		sa = next_sa(nn, skb, family, proto, off);
+		if (sa && !refcount_inc_not_zero(&sa->ref))
+			sa = NULL;
+		rcu_read_unlock();
+		if (sa) {
+			reason = NFIPSEC_DROP_BUNDLE;
+			if (x->n == NFIPSEC_MAX_TMPLS) {
+				nfipsec_sa_put(sa);
+				goto drop;
+			}
+			x->sa[x->n++] = sa;
+			input_step(nn, x, skb, off);
+			return;
+		}
+	}
+
+	reason = NFIPSEC_DROP_MALFORMED;
+	if (nfipsec_pkt_parse(skb, family, &pkt))
+		goto drop;
+	reason = NFIPSEC_DROP_SELECTOR;
+	for (i = 0; i < x->n; i++)
+		if (x->sa[i]->has_sel && !nfipsec_sel_match(&x->sa[i]->sel, &pkt))
+			goto drop;
+	rcu_read_lock();
+	reason = check_policy(nn, x, &pkt);
+	rcu_read_unlock();
+	if (reason)
+		goto drop;
+	reason = NFIPSEC_DROP_NOMEM;
+	if (!nn->dev)
+		goto drop;
+	reason = NFIPSEC_DROP_EXPIRED;
+	for (i = 0; i < x->n; i++) {
+		last = x->sa[i];
+		if (!nfipsec_sa_lft_use(last, x->len[i]))
+			goto drop;
+	}
+
+	for (i = 0; i < x->n; i++) {
+		nfipsec_sa_stat_add(x->sa[i], NFIPSEC_SA_STAT_PACKETS_IN, 1);
+		nfipsec_sa_stat_add(x->sa[i], NFIPSEC_SA_STAT_BYTES_IN,
+				    x->len[i]);
+	}
+	nfipsec_cnt_inc(nn, NFIPSEC_CNT_IN_PACKETS);
+	/*
+	 * RFC 3948 section 3.1.2: behind a NAT the inner TCP/UDP checksum of
+	 * transport mode covers addresses that are no longer the packet's;
+	 * the ICV has vouched for the payload (XFRM does the same).
+	 */
+	skb->ip_summed = CHECKSUM_NONE;
+	if (x->encap) {
+		for (i = 0; i < x->n; i++)
+			if (x->sa[i]->mode == NFIPSEC_MODE_TUNNEL)
+				break;
+		if (i == x->n)
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+	}
+	nfipsec_dev_rx(nn->dev, skb);
+	return;
+
+drop:
+	nfipsec_in_drop(nn, last, skb, reason);
+}
+
+/*
+ * From the PRE_ROUTING hook, under RCU: consumes @skb, ESP or AH for @sa
+ * at @off from the network header (skb->data).
+ */
+static void input_first(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			struct sk_buff *skb, unsigned int off)
+{
+	if (!refcount_inc_not_zero(&x->sa[0]->ref)) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
+		kfree_skb(skb);
+		return;
+	}
+	input_step(nn, x, skb, off);
+	nfipsec_xfrms_put(x);
+}
+
+void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		   struct sk_buff *skb, unsigned int off)
+{
+	struct nfipsec_xfrms x = { .n = 1, .sa = { sa } };
+
+	input_first(nn, &x, skb, off);
+}
+
+/*
+ * The same for ESP that came in UDP from port @sport (udp.c), the UDP
+ * header already taken out: @sa is the outermost SA of the bundle.
+ */
 void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			 struct sk_buff *skb, unsigned int esp_off,
 			 __be16 sport)
 {
-	esp_input(nn, sa, skb, esp_off, true, sport);
+	struct nfipsec_xfrms x = {
+		.n = 1, .sa = { sa }, .encap = true, .encap_sport = sport,
+	};
+
+	input_first(nn, &x, skb, esp_off);
 }

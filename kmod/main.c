@@ -34,6 +34,7 @@ static int __net_init nfipsec_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->lock);
 	atomic_set(&nn->inflight, 0);
+	nfipsec_acquire_init(nn);
 	nn->stats = alloc_percpu(struct nfipsec_pcpu_stats);
 	if (!nn->stats)
 		return -ENOMEM;
@@ -74,6 +75,7 @@ static void __net_exit nfipsec_net_exit(struct net *net)
 	nfipsec_dev_destroy(nn);
 	nfipsec_spd_exit(nn);
 	nfipsec_sad_exit(nn);
+	nfipsec_acquire_flush(nn);
 	if (nn->defrag4)
 		nf_defrag_ipv4_disable(net);
 	if (nn->defrag6)

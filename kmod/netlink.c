@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <linux/crypto.h>
+#include <crypto/algapi.h>
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
 #include <linux/udp.h>
@@ -85,6 +86,9 @@ static const struct nla_policy sa_policy[NFIPSEC_SA_A_MAX + 1] = {
 	[NFIPSEC_SA_A_ENCAP] = NLA_POLICY_NESTED(encap_policy),
 	[NFIPSEC_SA_A_DF] = NLA_POLICY_MAX(NLA_U8, NFIPSEC_DF_CLEAR),
 	[NFIPSEC_SA_A_IFINDEX] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_SPI_MIN] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_SPI_MAX] = { .type = NLA_U32 },
+	[NFIPSEC_SA_A_LARVAL_SECS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy tmpl_policy[NFIPSEC_TMPL_A_MAX + 1] = {
@@ -470,8 +474,53 @@ static int parse_sa_id(struct nlattr **tb, const struct nlattr *nest,
 	return parse_addr(tb[NFIPSEC_SA_A_DST], *family, dst, extack);
 }
 
+/* SPI_MIN, SPI_MAX, LARVAL_SECS mean something to ALLOCSPI only. */
+static int refuse_allocspi_attrs(struct nlattr **tb,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[NFIPSEC_SA_A_SPI_MIN] ?: tb[NFIPSEC_SA_A_SPI_MAX] ?:
+			   tb[NFIPSEC_SA_A_LARVAL_SECS];
+
+	if (!a)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "SPI range and larval timeout go with ALLOCSPI only");
+	return -EINVAL;
+}
+
 #define SA_FLAGS_KNOWN (NFIPSEC_SA_F_ESN | NFIPSEC_SA_F_NOECN | \
-			NFIPSEC_SA_F_DECAP_DSCP | NFIPSEC_SA_F_NOAUTH)
+			NFIPSEC_SA_F_DECAP_DSCP | NFIPSEC_SA_F_NOAUTH | \
+			NFIPSEC_SA_F_ALIGN4)
+
+/* AH: integrity alone (RFC 4302), no cipher. */
+static int ah_from_attrs(struct nfipsec_sa *sa, struct nlattr **tb,
+			 const struct nlattr *nest,
+			 struct netlink_ext_ack *extack)
+{
+	if (tb[NFIPSEC_SA_A_AEAD] || tb[NFIPSEC_SA_A_ENC]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_AEAD] ?:
+				    tb[NFIPSEC_SA_A_ENC],
+				    "AH takes AUTH only, no AEAD or ENC");
+		return -EINVAL;
+	}
+	if (!tb[NFIPSEC_SA_A_AUTH]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "AH SA needs AUTH");
+		return -EINVAL;
+	}
+	if (sa->flags & NFIPSEC_SA_F_NOAUTH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag noauth is for ESP");
+		return -EINVAL;
+	}
+	if ((sa->flags & NFIPSEC_SA_F_ALIGN4) && sa->family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag align4 is for AH over IPv4 (IPv6 needs 64-bit alignment)");
+		return -EINVAL;
+	}
+	return parse_alg(tb[NFIPSEC_SA_A_AUTH], NFIPSEC_ALG_AUTH,
+			 &sa->auth_alg, NULL, sa->auth_key, &sa->auth_keylen,
+			 &sa->icv_bits, extack);
+}
 
 static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
@@ -489,11 +538,9 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 			  &sa->dst, extack);
 	if (err)
 		return err;
-	if (sa->proto == IPPROTO_AH) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_PROTO],
-				    "AH is not implemented yet");
-		return -EOPNOTSUPP;
-	}
+	err = refuse_allocspi_attrs(tb, extack);
+	if (err)
+		return err;
 	if (!tb[NFIPSEC_SA_A_SRC] || !tb[NFIPSEC_SA_A_MODE]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "SA needs source and mode");
 		return -EINVAL;
@@ -534,7 +581,16 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 		return -EOPNOTSUPP;
 	}
 
-	if (tb[NFIPSEC_SA_A_AEAD]) {
+	if ((sa->flags & NFIPSEC_SA_F_ALIGN4) && sa->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_FLAGS],
+				    "flag align4 is for AH");
+		return -EINVAL;
+	}
+	if (sa->proto == IPPROTO_AH) {
+		err = ah_from_attrs(sa, tb, nest, extack);
+		if (err)
+			return err;
+	} else if (tb[NFIPSEC_SA_A_AEAD]) {
 		if (tb[NFIPSEC_SA_A_ENC] || tb[NFIPSEC_SA_A_AUTH]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_AEAD],
 					    "AEAD excludes ENC and AUTH");
@@ -794,7 +850,8 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 	    put_addr(skb, NFIPSEC_SA_A_SRC, sa->family, &sa->src) ||
 	    put_addr(skb, NFIPSEC_SA_A_DST, sa->family, &sa->dst) ||
 	    nla_put_u8(skb, NFIPSEC_SA_A_MODE, sa->mode) ||
-	    nla_put_u32(skb, NFIPSEC_SA_A_REQID, sa->reqid))
+	    nla_put_u32(skb, NFIPSEC_SA_A_REQID, sa->reqid) ||
+	    (sa->larval && nla_put_u8(skb, NFIPSEC_SA_A_LARVAL, 1)))
 		return -EMSGSIZE;
 	if (!full)
 		goto end;
@@ -955,64 +1012,231 @@ err_put:
 }
 
 /*
- * NAT traversal: the peer's address (SRC) and the ports of an SA with
- * ENCAP may change, as a negotiator follows a NAT's new mapping. Readers
- * on the packet path see each field change at once (a packet may meet the
- * old port with the new address); the port set follows DPORT.
+ * One algorithm of an UPDATE of a complete SA: if the request names it,
+ * it must be the SA's, with the same ICV length and key (compared in
+ * constant time). Keys and algorithms change only by a new SA (a rekey).
+ */
+static int update_check_alg(const struct nlattr *nest, u8 type,
+			    const struct nfipsec_alg *cur, const char *cur_name,
+			    const u8 *cur_key, u16 cur_keylen, int cur_icv,
+			    struct netlink_ext_ack *extack)
+{
+	char name[NFIPSEC_ALG_NAME_MAX] = "";
+	const struct nfipsec_alg *alg;
+	u8 key[NFIPSEC_KEY_MAX];
+	u16 keylen, icv = 0;
+	int err;
+
+	if (!nest)
+		return 0;
+	if (!cur) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "algorithms cannot change: install a new SA to rekey");
+		return -EINVAL;
+	}
+	err = parse_alg(nest, type, &alg, name, key, &keylen,
+			cur_icv < 0 ? NULL : &icv, extack);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (alg != cur || (cur_name && strcmp(name, cur_name)) ||
+	    (cur_icv >= 0 && icv != cur_icv)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "algorithms cannot change: install a new SA to rekey");
+		goto out;
+	}
+	if (keylen != cur_keylen || crypto_memneq(key, cur_key, keylen)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "keys cannot change: install a new SA to rekey");
+		goto out;
+	}
+	err = 0;
+out:
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+/*
+ * What an UPDATE of a complete SA may not change. An attribute left out
+ * keeps its value; one given must repeat the SA's (so a tool may send the
+ * whole SA, as ip xfrm state update does). The endpoints stay: XFRM moves
+ * them only by migration, which nfipsec does not have yet.
+ */
+static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
+			      struct netlink_ext_ack *extack)
+{
+	struct nfipsec_sel sel;
+	union nf_inet_addr src;
+	const char *msg = NULL;
+	struct nlattr *bad = NULL;
+	int err;
+
+	err = refuse_allocspi_attrs(tb, extack);
+	if (err)
+		return err;
+	if (tb[NFIPSEC_SA_A_SRC]) {
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], sa->family, &src, extack);
+		if (err)
+			return err;
+		if (!sa->encap_type && memcmp(&src, &sa->src, sizeof(src))) {
+			bad = tb[NFIPSEC_SA_A_SRC];
+			msg = "SA source address cannot change (only that of an SA with encapsulation)";
+		}
+	}
+	if (tb[NFIPSEC_SA_A_MODE] &&
+	    nla_get_u8(tb[NFIPSEC_SA_A_MODE]) != sa->mode) {
+		bad = tb[NFIPSEC_SA_A_MODE];
+		msg = "SA mode cannot change";
+	} else if (tb[NFIPSEC_SA_A_REQID] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_REQID]) != sa->reqid) {
+		bad = tb[NFIPSEC_SA_A_REQID];
+		msg = "SA reqid cannot change";
+	} else if (tb[NFIPSEC_SA_A_FLAGS] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_FLAGS]) != sa->flags) {
+		bad = tb[NFIPSEC_SA_A_FLAGS];
+		msg = "SA flags cannot change";
+	} else if (tb[NFIPSEC_SA_A_REPLAY_WINDOW] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_REPLAY_WINDOW]) !=
+		   sa->replay.window) {
+		bad = tb[NFIPSEC_SA_A_REPLAY_WINDOW];
+		msg = "replay window cannot change";
+	} else if (tb[NFIPSEC_SA_A_SEQ_OUT] || tb[NFIPSEC_SA_A_SEQ_IN]) {
+		bad = tb[NFIPSEC_SA_A_SEQ_OUT] ?: tb[NFIPSEC_SA_A_SEQ_IN];
+		msg = "sequence numbers cannot be set: UPDATE keeps them";
+	} else if (tb[NFIPSEC_SA_A_IFINDEX] &&
+		   nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
+		bad = tb[NFIPSEC_SA_A_IFINDEX];
+		msg = "SA links are not implemented yet";
+	}
+	if (msg) {
+		set_err(extack, bad, msg);
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_ENCAP] && !sa->encap_type) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
+				    "SA has no encapsulation; it cannot be added by UPDATE");
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_SEL]) {
+		err = parse_sel(tb[NFIPSEC_SA_A_SEL], &sel, extack);
+		if (err)
+			return err;
+		if (!sa->has_sel || memcmp(&sel, &sa->sel, sizeof(sel))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SEL],
+					    "SA selector cannot change");
+			return -EINVAL;
+		}
+	}
+	err = update_check_alg(tb[NFIPSEC_SA_A_AEAD], NFIPSEC_ALG_AEAD,
+			       sa->aead_alg, sa->aead_name, sa->aead_key,
+			       sa->aead_keylen, sa->icv_bits, extack);
+	if (!err)
+		err = update_check_alg(tb[NFIPSEC_SA_A_ENC], NFIPSEC_ALG_ENC,
+				       sa->enc_alg, NULL, sa->enc_key,
+				       sa->enc_keylen, -1, extack);
+	if (!err)
+		err = update_check_alg(tb[NFIPSEC_SA_A_AUTH], NFIPSEC_ALG_AUTH,
+				       sa->auth_alg, NULL, sa->auth_key,
+				       sa->auth_keylen, sa->icv_bits, extack);
+	return err;
+}
+
+/*
+ * NAT traversal: the peer's address (SRC) and the ports and keepalive of
+ * an SA with ENCAP may change, as a negotiator follows a NAT's new
+ * mapping (update_check_fixed refused the rest). Readers on the packet
+ * path see each field change at once (a packet may meet the old port
+ * with the new address); the port set follows DPORT.
  */
 static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			   struct nlattr **tb, const union nf_inet_addr *src,
 			   __be16 sport, __be16 dport, s64 ka,
 			   struct netlink_ext_ack *extack)
 {
-	bool moved = tb[NFIPSEC_SA_A_SRC] && sa->family == AF_INET &&
-		     src->ip != sa->src.ip;
 	int err;
 
 	lockdep_assert_held(&nn->lock);
 
-	if (!sa->encap_type) {
-		if (tb[NFIPSEC_SA_A_ENCAP]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
-					    "SA has no encapsulation; it cannot be added by UPDATE");
-			return -EINVAL;
-		}
-		if (tb[NFIPSEC_SA_A_SRC] &&
-		    memcmp(src, &sa->src, sizeof(*src))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SRC],
-					    "only an SA with encapsulation can change its source");
-			return -EINVAL;
-		}
+	if (!sa->encap_type)
 		return 0;
-	}
-	if (!tb[NFIPSEC_SA_A_ENCAP])
-		goto src;
-	if (dport != sa->encap_dport) {
-		err = nfipsec_encap_port_get(nn, dport);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack, "no memory for the UDP port");
-			return err;
+	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		if (dport != sa->encap_dport) {
+			err = nfipsec_encap_port_get(nn, dport);
+			if (err) {
+				NL_SET_ERR_MSG_MOD(extack,
+						   "no memory for the UDP port");
+				return err;
+			}
+			nfipsec_encap_port_put(nn, sa->encap_dport);
+			WRITE_ONCE(sa->encap_dport, dport);
 		}
-		nfipsec_encap_port_put(nn, sa->encap_dport);
-		WRITE_ONCE(sa->encap_dport, dport);
+		WRITE_ONCE(sa->encap_sport, sport);
+		if (ka >= 0 && ka != sa->ka_secs) {
+			WRITE_ONCE(sa->ka_secs, ka);
+			nfipsec_ka_start(sa);
+		}
 	}
-	WRITE_ONCE(sa->encap_sport, sport);
-	if (ka >= 0 && ka != sa->ka_secs) {
-		WRITE_ONCE(sa->ka_secs, ka);
-		nfipsec_ka_start(sa);
-	}
-src:
-	if (moved)
+	if (tb[NFIPSEC_SA_A_SRC] && src->ip != sa->src.ip)
 		WRITE_ONCE(sa->src.ip, src->ip);
 	return 0;
 }
 
 /*
- * UPDATE keeps the SA (sequence numbers, replay window, counters and
- * lifetime usage) and changes what may change under traffic: lifetimes,
- * DF, and with ENCAP its ports and source. New soft limits re-arm the
- * soft expiry (as XFRM does); limits already passed take effect at once
- * (time) or with the next packet.
+ * UPDATE of a larval SA (ALLOCSPI's reservation): the request carries
+ * everything an ADD does, and the complete SA takes the larval one's
+ * place. The crypto is set up without the lock; the reservation is held
+ * meanwhile and must still be there (not expired, deleted or filled in
+ * by another request) when the lock is taken again.
+ */
+static int sa_update_larval(struct genl_info *info, struct nfipsec_net *nn,
+			    struct nfipsec_sa *larval)
+{
+	struct nfipsec_sa *sa;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+
+	nfipsec_sa_hold(larval);
+	mutex_unlock(&nn->lock);
+	sa = nfipsec_sa_alloc();
+	err = -ENOMEM;
+	if (!sa)
+		goto err_relock;
+	err = sa_from_attrs(sa, info->attrs[NFIPSEC_A_SA], info->extack);
+	if (err)
+		goto err_relock;
+	mutex_lock(&nn->lock);
+	if (larval->dead) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the larval SA expired or was deleted meanwhile");
+		err = -ENOENT;
+		goto err_put;
+	}
+	err = enable_defrag(nn, sa->family, info->extack);
+	if (!err)
+		err = nfipsec_sa_fill_larval(nn, larval, sa, info->extack);
+	if (err)
+		goto err_put;
+	nfipsec_sa_put(larval);
+	return 0;
+
+err_relock:
+	mutex_lock(&nn->lock);
+err_put:
+	nfipsec_sa_put(larval);
+	if (sa)
+		nfipsec_sa_put(sa);
+	return err;
+}
+
+/*
+ * UPDATE of a complete SA keeps it (sequence numbers, replay window,
+ * counters and lifetime usage) and changes what may change under
+ * traffic: lifetimes, DF, and with ENCAP its ports, keepalive and source
+ * (sa_update_encap); every other attribute given must repeat the SA's
+ * (update_check_fixed). New soft limits re-arm the soft expiry (as
+ * XFRM does); limits already passed take effect at once (time) or with
+ * the next packet. UPDATE of a larval SA fills it in (sa_update_larval).
  */
 static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 {
@@ -1065,13 +1289,21 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	mutex_lock(&nn->lock);
-	sa = nfipsec_sa_lookup(nn, spi, &dst, proto, family);
+	sa = nfipsec_sa_lookup_any(nn, spi, &dst, proto, family);
 	if (!sa) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such SA");
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no such SA (SPI, destination and protocol name it and cannot change)");
 		err = -ENOENT;
 		goto out;
 	}
+	if (sa->larval) {
+		err = sa_update_larval(info, nn, sa);
+		goto out;
+	}
 	/* refusals first, so that a refused UPDATE changes nothing */
+	err = update_check_fixed(tb, sa, info->extack);
+	if (err)
+		goto out;
 	if (soft_a || hard_a) {
 		err = lft_check_pair(soft_a ? &soft : &sa->soft,
 				     hard_a ? &hard : &sa->hard,
@@ -1086,11 +1318,6 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	if (tb[NFIPSEC_SA_A_DF])
 		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
 	if (soft_a || hard_a) {
-		err = lft_check_pair(soft_a ? &soft : &sa->soft,
-				     hard_a ? &hard : &sa->hard,
-				     soft_a ?: hard_a, info->extack);
-		if (err)
-			goto out;
 		if (soft_a) {
 			lft_store(&sa->soft, &soft);
 			clear_bit(NFIPSEC_LFT_SOFT, &sa->lft_state);
@@ -1101,6 +1328,124 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	}
 out:
 	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/*
+ * ALLOCSPI: FAMILY, DST, PROTO and SRC required; MODE, REQID optional;
+ * SPI_MIN and SPI_MAX (host order) bound the SPI, LARVAL_SECS how long
+ * the reservation lasts. The reply is the larval SA's identity.
+ */
+static int nfipsec_sa_allocspi(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfipsec_net *nn = nfipsec_pernet(genl_info_net(info));
+	struct nlattr *a = need_attr(info, NFIPSEC_A_SA, "request needs an SA");
+	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1], *bad;
+	u32 min = NFIPSEC_SPI_MIN, max = U32_MAX, secs = NFIPSEC_LARVAL_SECS;
+	struct nfipsec_sa *sa;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (!a)
+		return -EINVAL;
+	err = nla_parse_nested(tb, NFIPSEC_SA_A_MAX, a, sa_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[NFIPSEC_SA_A_PROTO] || !tb[NFIPSEC_SA_A_FAMILY] ||
+	    !tb[NFIPSEC_SA_A_DST] || !tb[NFIPSEC_SA_A_SRC]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "ALLOCSPI needs protocol, family, source and destination");
+		return -EINVAL;
+	}
+	bad = tb[NFIPSEC_SA_A_SPI] ?: tb[NFIPSEC_SA_A_AEAD] ?:
+	      tb[NFIPSEC_SA_A_ENC] ?: tb[NFIPSEC_SA_A_AUTH] ?:
+	      tb[NFIPSEC_SA_A_SEQ_IN] ?: tb[NFIPSEC_SA_A_SEQ_OUT] ?:
+	      tb[NFIPSEC_SA_A_LIFETIME_SOFT] ?: tb[NFIPSEC_SA_A_LIFETIME_HARD] ?:
+	      tb[NFIPSEC_SA_A_SEL] ?: tb[NFIPSEC_SA_A_ENCAP] ?:
+	      tb[NFIPSEC_SA_A_FLAGS] ?: tb[NFIPSEC_SA_A_REPLAY_WINDOW] ?:
+	      tb[NFIPSEC_SA_A_DF] ?: tb[NFIPSEC_SA_A_IFINDEX];
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "ALLOCSPI takes the SA's identity, mode and reqid only; the rest comes with SA_UPDATE");
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_SPI_MIN])
+		min = nla_get_u32(tb[NFIPSEC_SA_A_SPI_MIN]);
+	if (tb[NFIPSEC_SA_A_SPI_MAX])
+		max = nla_get_u32(tb[NFIPSEC_SA_A_SPI_MAX]);
+	if (min < NFIPSEC_SPI_MIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[NFIPSEC_SA_A_SPI_MIN] ?: tb[NFIPSEC_SA_A_SPI_MAX],
+				    "SPI range minimum below 256: SPIs 1 to 255 are reserved (RFC 4303)");
+		return -EINVAL;
+	}
+	if (min > max) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[NFIPSEC_SA_A_SPI_MAX] ?: tb[NFIPSEC_SA_A_SPI_MIN],
+				    "SPI range minimum above its maximum");
+		return -EINVAL;
+	}
+	if (tb[NFIPSEC_SA_A_LARVAL_SECS]) {
+		secs = nla_get_u32(tb[NFIPSEC_SA_A_LARVAL_SECS]);
+		if (!secs) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NFIPSEC_SA_A_LARVAL_SECS],
+					    "larval timeout must be at least 1 second");
+			return -EINVAL;
+		}
+	}
+
+	sa = nfipsec_sa_alloc();
+	if (!sa)
+		return -ENOMEM;
+	sa->proto = nla_get_u8(tb[NFIPSEC_SA_A_PROTO]);
+	err = -EINVAL;
+	if (sa->proto != IPPROTO_ESP && sa->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NFIPSEC_SA_A_PROTO],
+				    "protocol must be esp (50) or ah (51)");
+		goto err_put;
+	}
+	err = parse_family(tb[NFIPSEC_SA_A_FAMILY], &sa->family, info->extack);
+	if (!err)
+		err = parse_addr(tb[NFIPSEC_SA_A_DST], sa->family, &sa->dst,
+				 info->extack);
+	if (!err)
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], sa->family, &sa->src,
+				 info->extack);
+	if (err)
+		goto err_put;
+	if (tb[NFIPSEC_SA_A_MODE])
+		sa->mode = nla_get_u8(tb[NFIPSEC_SA_A_MODE]);
+	if (tb[NFIPSEC_SA_A_REQID])
+		sa->reqid = nla_get_u32(tb[NFIPSEC_SA_A_REQID]);
+	sa->hard.add_secs = secs;
+
+	err = -ENOMEM;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto err_put;
+	mutex_lock(&nn->lock);
+	err = nfipsec_spi_alloc(nn, sa, min, max, info->extack);
+	if (err) {
+		mutex_unlock(&nn->lock);
+		nlmsg_free(msg);
+		goto err_put;
+	}
+	hdr = genlmsg_put_reply(msg, info, &nfipsec_genl_family, 0,
+				NFIPSEC_CMD_SA_ALLOCSPI);
+	if (!hdr || put_sa(msg, sa, false, false)) {
+		/* the reservation stands; it times out if nobody learns it */
+		mutex_unlock(&nn->lock);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_unlock(&nn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_put:
+	nfipsec_sa_put(sa);
 	return err;
 }
 
@@ -1123,7 +1468,7 @@ static int sa_find_req(struct genl_info *info, struct nfipsec_net *nn,
 	err = parse_sa_id(tb, a, &spi, &proto, &family, &dst, info->extack);
 	if (err)
 		return err;
-	*sap = nfipsec_sa_lookup(nn, spi, &dst, proto, family);
+	*sap = nfipsec_sa_lookup_any(nn, spi, &dst, proto, family);
 	if (!*sap) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no such SA");
 		return -ENOENT;
@@ -1190,24 +1535,28 @@ err_unlock:
 /* cb->args[0]: SAs already sent; args[1]: keys wanted. */
 static int nfipsec_sa_dump_start(struct netlink_callback *cb)
 {
-	struct net *net = sock_net(cb->skb->sk);
-
 	cb->args[1] = want_keys(nfipsec_dump_attrs(cb));
-	if (cb->args[1] &&
-	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
-		return -EPERM;
-	}
 	return 0;
 }
 
 static int nfipsec_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(sock_net(skb->sk));
+	struct net *net = sock_net(cb->skb->sk);
 	struct nfipsec_sa *sa;
 	long i = 0;
 	void *hdr;
 
+	/*
+	 * Checked here rather than in the start callback: before 6.2 that
+	 * one has no extack (cb->extack is set around the dump calls only),
+	 * and the refusal should say why. Nothing is sent before it.
+	 */
+	if (cb->args[1] &&
+	    !netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "reading keys needs CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	rcu_read_lock();
 	list_for_each_entry_rcu(sa, &nn->sa_list, list) {
 		if (i++ < cb->args[0])
@@ -1266,12 +1615,10 @@ static int parse_tmpl(const struct nlattr *nest, struct nfipsec_tmpl *t,
 		return -EINVAL;
 	}
 	t->proto = nla_get_u8(tb[NFIPSEC_TMPL_A_PROTO]);
-	if (t->proto != IPPROTO_ESP) {
-		set_err(extack, tb[NFIPSEC_TMPL_A_PROTO],
-			t->proto == IPPROTO_AH ?
-			"AH templates are not implemented yet" :
-			"template protocol must be esp or ah");
-		return t->proto == IPPROTO_AH ? -EOPNOTSUPP : -EINVAL;
+	if (t->proto != IPPROTO_ESP && t->proto != IPPROTO_AH) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_TMPL_A_PROTO],
+				    "template protocol must be esp or ah");
+		return -EINVAL;
 	}
 	t->mode = nla_get_u8(tb[NFIPSEC_TMPL_A_MODE]);
 	if (tb[NFIPSEC_TMPL_A_REQID])
@@ -1311,6 +1658,7 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 {
 	struct nlattr *tb[NFIPSEC_POLICY_A_MAX + 1], *t;
 	int err, rem;
+	u16 family;
 
 	err = nla_parse_nested(tb, NFIPSEC_POLICY_A_MAX, nest, pol_policy,
 			       extack);
@@ -1331,6 +1679,7 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 		return 0;
 	if (tb[NFIPSEC_POLICY_A_ACTION])
 		p->action = nla_get_u8(tb[NFIPSEC_POLICY_A_ACTION]);
+	family = p->sel.family;
 	if (tb[NFIPSEC_POLICY_A_TMPLS]) {
 		if (p->action != NFIPSEC_ACT_PROTECT) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_POLICY_A_TMPLS],
@@ -1346,13 +1695,19 @@ static int policy_from_attrs(struct nfipsec_policy *p,
 			err = parse_tmpl(t, &p->tmpl[p->ntmpl], extack);
 			if (err)
 				return err;
+			/* a transport template protects the packet as the
+			 * templates before it left it: of the last tunnel's
+			 * family, or the selector's
+			 */
 			if (p->tmpl[p->ntmpl].mode == NFIPSEC_MODE_TRANSPORT &&
 			    p->tmpl[p->ntmpl].has_addrs &&
-			    p->tmpl[p->ntmpl].family != p->sel.family) {
+			    p->tmpl[p->ntmpl].family != family) {
 				NL_SET_ERR_MSG_ATTR(extack, t,
-						    "transport template must be of the selector's family");
+						    "transport template must be of the family of the selector or of the tunnel template before it");
 				return -EINVAL;
 			}
+			if (p->tmpl[p->ntmpl].mode == NFIPSEC_MODE_TUNNEL)
+				family = p->tmpl[p->ntmpl].family;
 			p->ntmpl++;
 		}
 	}
@@ -1627,6 +1982,7 @@ static void ev_send(struct nfipsec_net *nn, struct sk_buff *msg)
 }
 
 void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
+			const struct nfipsec_tmpl *t,
 			const struct nfipsec_pkt *pkt)
 {
 	struct nfipsec_sel s = {
@@ -1652,7 +2008,7 @@ void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
 	hdr = genlmsg_put(msg, 0, 0, &nfipsec_genl_family, 0,
 			  NFIPSEC_CMD_EV_ACQUIRE);
 	if (!hdr || put_policy(msg, p, false) ||
-	    put_tmpl(msg, NFIPSEC_A_TMPL, &p->tmpl[0]) ||
+	    put_tmpl(msg, NFIPSEC_A_TMPL, t) ||
 	    put_sel(msg, NFIPSEC_A_SEL, &s)) {
 		nlmsg_free(msg);
 		return;
@@ -1734,29 +2090,44 @@ err_free:
 	nlmsg_free(msg);
 }
 
+/*
+ * Every command but the reads needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace. Checked here, not with
+ * GENL_UNS_ADMIN_PERM: the core's check refuses without an extack
+ * message. Commands not listed as reads are refused by default.
+ */
+static bool cmd_is_read(u8 cmd)
+{
+	return cmd == NFIPSEC_CMD_GET_VERSION || cmd == NFIPSEC_CMD_SA_GET ||
+	       cmd == NFIPSEC_CMD_POLICY_GET || cmd == NFIPSEC_CMD_STATS_GET;
+}
+
+static int nfipsec_pre_doit(const struct nfipsec_genl_pre_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
+{
+	if (cmd_is_read(info->genlhdr->cmd) ||
+	    netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+			       CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(info->extack, "needs CAP_NET_ADMIN");
+	return -EPERM;
+}
+
 static const struct genl_small_ops nfipsec_genl_ops[] = {
 	{ .cmd = NFIPSEC_CMD_GET_VERSION, .doit = nfipsec_get_version },
-	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_SA_ADD, .doit = nfipsec_sa_add },
+	{ .cmd = NFIPSEC_CMD_SA_UPDATE, .doit = nfipsec_sa_update },
+	{ .cmd = NFIPSEC_CMD_SA_DEL, .doit = nfipsec_sa_del },
+	{ .cmd = NFIPSEC_CMD_SA_FLUSH, .doit = nfipsec_sa_flush },
+	{ .cmd = NFIPSEC_CMD_SA_ALLOCSPI, .doit = nfipsec_sa_allocspi },
+	{ .cmd = NFIPSEC_CMD_POLICY_ADD, .doit = nfipsec_policy_add },
+	{ .cmd = NFIPSEC_CMD_POLICY_UPDATE, .doit = nfipsec_policy_update },
+	{ .cmd = NFIPSEC_CMD_POLICY_DEL, .doit = nfipsec_policy_del },
 	{ .cmd = NFIPSEC_CMD_POLICY_GET, .doit = nfipsec_policy_get,
 	  .dumpit = nfipsec_policy_dump },
-	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_POLICY_FLUSH, .doit = nfipsec_policy_flush },
 	{ .cmd = NFIPSEC_CMD_STATS_GET, .doit = nfipsec_stats_get },
-	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFIPSEC_CMD_STATS_RESET, .doit = nfipsec_stats_reset },
 };
 
 /* The one command whose dump needs a start callback (the key check). */
@@ -1774,6 +2145,7 @@ static struct genl_family nfipsec_genl_family __ro_after_init = {
 	.version = NFIPSEC_GENL_VERSION,
 	.maxattr = NFIPSEC_A_MAX,
 	.policy = nfipsec_policy,
+	.pre_doit = nfipsec_pre_doit,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,

@@ -57,6 +57,11 @@ struct nfipsec_net {
 	spinlock_t lft_lock;		/* lft_next and arming lft_work */
 	u64 lft_next;			/* boottime ns lft_work is due at */
 
+	/* pending acquires: see acquire.c */
+	spinlock_t acq_lock;
+	struct hlist_head acq_hash[64];
+	unsigned int nacq;
+
 	/* ESP in UDP: see udp.c; writers hold lock */
 	unsigned long *encap_ports;	/* bitmap: some SA's encap DPORT */
 	struct hlist_head encap_refs;	/* SAs per port */
@@ -168,6 +173,7 @@ struct nfipsec_sa {
 	struct rcu_work free_work;
 	struct nfipsec_net *nn;
 	bool dead;
+	bool larval;			/* ALLOCSPI's reservation: no keys */
 
 	__be32 spi;
 	u8 proto, mode, df;
@@ -188,8 +194,10 @@ struct nfipsec_sa {
 	u16 aead_keylen, enc_keylen, auth_keylen;	/* bytes */
 	u16 icv_bits;
 
-	struct crypto_aead *aead;
+	struct crypto_aead *aead;	/* ESP */
+	struct crypto_ahash *ahash;	/* AH */
 	u8 ivlen, blksize, icvlen;
+	u8 ah_hlen;			/* AH: header with ICV and padding */
 
 	atomic64_t seq_out;		/* last number sent */
 	unsigned long seq_exhausted;	/* bit 0: event sent */
@@ -236,8 +244,20 @@ struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
 				     u8 proto, u16 family);
 struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 				       const struct nfipsec_tmpl *t,
+				       const struct nfipsec_pkt *lvl,
 				       const struct nfipsec_pkt *pkt);
 void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa);
+struct nfipsec_sa *nfipsec_sa_lookup_any(struct nfipsec_net *nn, __be32 spi,
+					 const union nf_inet_addr *dst,
+					 u8 proto, u16 family);
+int nfipsec_sa_fill_larval(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+			   struct nfipsec_sa *sa, struct netlink_ext_ack *extack);
+
+/* spi.c */
+#define NFIPSEC_SPI_MIN		0x100	/* below: reserved (RFC 4303) */
+#define NFIPSEC_LARVAL_SECS	30	/* default ALLOCSPI reservation */
+int nfipsec_spi_alloc(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+		      u32 min, u32 max, struct netlink_ext_ack *extack);
 void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto);
 bool nfipsec_sa_lft_use(struct nfipsec_sa *sa, unsigned int bytes);
 void nfipsec_sa_lft_arm(struct nfipsec_net *nn, struct nfipsec_sa *sa);
@@ -275,13 +295,20 @@ void nfipsec_spd_flush(struct nfipsec_net *nn, int dir);
 struct nfipsec_policy *nfipsec_spd_lookup(struct nfipsec_net *nn, u8 dir,
 					  const struct nfipsec_pkt *pkt);
 bool nfipsec_tmpl_match_sa(const struct nfipsec_tmpl *t,
-			   const struct nfipsec_sa *sa,
-			   const struct nfipsec_pkt *pkt);
+			   const struct nfipsec_sa *sa, u16 family);
+
+/* acquire.c */
+#define NFIPSEC_ACQ_SECS	30	/* an acquire stays pending this long */
+void nfipsec_acquire_init(struct nfipsec_net *nn);
+void nfipsec_acquire_flush(struct nfipsec_net *nn);
+void nfipsec_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
+		     const struct nfipsec_tmpl *t, const struct nfipsec_pkt *pkt);
 
 /* netlink.c */
 int nfipsec_genl_init(void);
 void nfipsec_genl_exit(void);
 void nfipsec_ev_acquire(struct nfipsec_net *nn, struct nfipsec_policy *p,
+			const struct nfipsec_tmpl *t,
 			const struct nfipsec_pkt *pkt);
 void nfipsec_ev_seq_exhausted(struct nfipsec_net *nn, struct nfipsec_sa *sa);
 void nfipsec_ev_sa_del(struct nfipsec_net *nn, struct nfipsec_sa *sa);
@@ -300,18 +327,92 @@ int nfipsec_dev_register(void);
 void nfipsec_dev_unregister(void);
 void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb);
 
-/* output.c, input.c, pmtu.c */
-void nfipsec_output(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+/*
+ * The SAs of one packet in flight, with a reference on each (a bundle:
+ * a policy's templates, or what input removed). Output: the SAs the
+ * templates resolved to, innermost first, the order they are applied in;
+ * @next is the one being applied. Input: the SAs removed so far,
+ * outermost first, and the packet's length after each (for its counters).
+ * Each crypto request carries its own copy (nfipsec_xfrms_copy).
+ */
+struct nfipsec_xfrms {
+	struct nfipsec_sa *sa[NFIPSEC_MAX_TMPLS];
+	unsigned int len[NFIPSEC_MAX_TMPLS];
+	u8 n, next;
+	u16 ifamily;		/* output: the packet's family as it came */
+	bool frag_ok;		/* output: the outer packet may be fragmented */
+	bool encap;		/* input: sa[0] came in UDP (RFC 3948) */
+	__be16 encap_sport;	/* input: from this UDP source port */
+};
+
+static inline void nfipsec_xfrms_copy(struct nfipsec_xfrms *dst,
+				      const struct nfipsec_xfrms *src)
+{
+	int i;
+
+	*dst = *src;
+	for (i = 0; i < dst->n; i++)
+		nfipsec_sa_hold(dst->sa[i]);
+}
+
+static inline void nfipsec_xfrms_put(struct nfipsec_xfrms *x)
+{
+	int i;
+
+	for (i = 0; i < x->n; i++)
+		nfipsec_sa_put(x->sa[i]);
+	x->n = 0;
+}
+
+/* output.c */
+void nfipsec_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 		    struct sk_buff *skb);
+void nfipsec_output_next(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			 struct sk_buff *skb);
+void nfipsec_out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		      struct sk_buff *skb, int reason);
+unsigned int nfipsec_overhead_after(const struct nfipsec_xfrms *x);
+int nfipsec_tunnel_mtu(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		       struct sk_buff *skb, struct dst_entry *dst,
+		       unsigned int total, unsigned int imtu, bool *frag_ok,
+		       bool *df);
+void nfipsec_build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
+			 struct dst_entry *dst, u8 dsf, bool df,
+			 unsigned int hlen, u8 proto);
 struct dst_entry *nfipsec_route_outer(struct net *net,
 				      const struct nfipsec_sa *sa);
-void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb);
-void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb);
+
+/* input.c */
 void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		   struct sk_buff *skb, unsigned int esp_off);
+		   struct sk_buff *skb, unsigned int off);
 void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 			 struct sk_buff *skb, unsigned int esp_off,
 			 __be16 sport);
+void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			    struct sk_buff *skb);
+void nfipsec_in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		     struct sk_buff *skb, int reason);
+int nfipsec_decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
+			 unsigned int off, u8 nh);
+int nfipsec_decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
+			    unsigned int off, unsigned int hdr, u8 nh);
+int nfipsec_ipv6_nhoff(struct sk_buff *skb, unsigned int hdr_off);
+int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto);
+void nfipsec_esp_input(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+		       struct sk_buff *skb, unsigned int esp_off);
+void nfipsec_esp_output(struct nfipsec_net *nn,
+			const struct nfipsec_xfrms *x, struct sk_buff *skb);
+
+/* ah.c */
+void nfipsec_ah_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+		       struct sk_buff *skb);
+void nfipsec_ah_input(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+		      struct sk_buff *skb, unsigned int ah_off);
+int nfipsec_ah_setup(struct nfipsec_sa *sa, struct netlink_ext_ack *extack);
+
+/* pmtu.c */
+void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb);
+void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb);
 
 /* udp.c: ESP in UDP (RFC 3948) */
 #define NFIPSEC_UDP_HLEN	8

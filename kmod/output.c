@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfipsec: ESP output (RFC 4303), transport and tunnel mode, from the
- * POST_ROUTING hook.
+ * POST_ROUTING hook; and the bundle around it: the SAs a policy's templates
+ * resolved to are applied one after the other, innermost first (ESP, then
+ * AH over it: ah.c), each stage starting the next when its crypto is done
+ * (nfipsec_output_next), the last one sending the packet.
  *
  * GSO packets are segmented first and partial checksums completed, since
  * the payload is about to be encrypted. Each packet is then laid out in
@@ -61,8 +64,8 @@
 #include "compat.h"
 #include "esp.h"
 
-static void out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-		     struct sk_buff *skb, int reason)
+void nfipsec_out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		      struct sk_buff *skb, int reason)
 {
 	nfipsec_drop_inc(nn, reason);
 	if (sa)
@@ -80,7 +83,7 @@ struct dst_entry *nfipsec_route_outer(struct net *net,
 		struct flowi4 fl4 = {
 			.daddr = sa->dst.ip,
 			.saddr = sa->src.ip,
-			.flowi4_proto = IPPROTO_ESP,
+			.flowi4_proto = sa->proto,
 		};
 		struct rtable *rt = ip_route_output_key(net, &fl4);
 
@@ -90,7 +93,7 @@ struct dst_entry *nfipsec_route_outer(struct net *net,
 		struct flowi6 fl6 = {
 			.daddr = sa->dst.in6,
 			.saddr = sa->src.in6,
-			.flowi6_proto = IPPROTO_ESP,
+			.flowi6_proto = sa->proto,
 		};
 		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
 		int err = dst->error;
@@ -138,32 +141,19 @@ static unsigned int inner_mtu(const struct nfipsec_sa *sa, unsigned int mtu,
 	return rounddown(room, sa->blksize) - 2;
 }
 
-static void esp_output_finish(struct nfipsec_esp_ctx *ctx, int err)
+/* The last stage is done: send the packet. */
+static void nfipsec_xmit(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			 struct sk_buff *skb)
 {
-	struct nfipsec_net *nn = ctx->nn;
-	struct nfipsec_sa *sa = ctx->sa;
-	struct sk_buff *skb = ctx->skb;
-	struct sock *sk;
+	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	struct sock *sk = family == x->ifamily ? skb->sk : NULL;
 
-	if (err) {
-		out_drop(nn, sa, skb, NFIPSEC_DROP_CRYPTO);
-		goto out;
-	}
-	if (!nfipsec_sa_lft_use(sa, ctx->len)) {
-		out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
-		goto out;
-	}
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, ctx->len);
 	nfipsec_cnt_inc(nn, NFIPSEC_CNT_OUT_PACKETS);
-
-	if (ctx->frag_ok)
+	if (x->frag_ok)
 		skb->ignore_df = 1;
-	sk = ctx->ifamily == sa->family || sa->mode != NFIPSEC_MODE_TUNNEL ?
-	     skb->sk : NULL;
 	local_bh_disable();
 	__this_cpu_write(nfipsec_in_xmit, true);
-	if (skb->protocol == htons(ETH_P_IP)) {
+	if (family == AF_INET) {
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		ip_local_out(nn->net, sk, skb);
 	} else {
@@ -172,6 +162,69 @@ static void esp_output_finish(struct nfipsec_esp_ctx *ctx, int err)
 	}
 	__this_cpu_write(nfipsec_in_xmit, false);
 	local_bh_enable();
+}
+
+static void output_step(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+			struct sk_buff *skb)
+{
+	if (x->sa[x->next]->proto == IPPROTO_AH)
+		nfipsec_ah_output(nn, x, skb);
+	else
+		nfipsec_esp_output(nn, x, skb);
+}
+
+/*
+ * A stage applied x->sa[x->next] (@x is its request's copy, which it
+ * frees afterwards): apply the next, or send. Consumes @skb.
+ */
+void nfipsec_output_next(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			 struct sk_buff *skb)
+{
+	if (++x->next < x->n)
+		output_step(nn, x, skb);
+	else
+		nfipsec_xmit(nn, x, skb);
+}
+
+/* What the stages after x->next add at most, for their MTU. */
+unsigned int nfipsec_overhead_after(const struct nfipsec_xfrms *x)
+{
+	unsigned int i, n = 0;
+
+	for (i = x->next + 1; i < x->n; i++) {
+		const struct nfipsec_sa *sa = x->sa[i];
+
+		if (sa->mode == NFIPSEC_MODE_TUNNEL)
+			n += sa->family == AF_INET ? sizeof(struct iphdr) :
+						     sizeof(struct ipv6hdr);
+		if (sa->encap_type)
+			n += NFIPSEC_UDP_HLEN;
+		if (sa->proto == IPPROTO_AH)
+			n += sa->ah_hlen;
+		else
+			n += NFIPSEC_ESP_HLEN + sa->ivlen + sa->blksize + 1 +
+			     sa->icvlen;
+	}
+	return n;
+}
+
+static void esp_output_finish(struct nfipsec_esp_ctx *ctx, int err)
+{
+	struct nfipsec_net *nn = ctx->nn;
+	struct nfipsec_sa *sa = ctx->sa;
+	struct sk_buff *skb = ctx->skb;
+
+	if (err) {
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_CRYPTO);
+		goto out;
+	}
+	if (!nfipsec_sa_lft_use(sa, ctx->len)) {
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
+		goto out;
+	}
+	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
+	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, ctx->len);
+	nfipsec_output_next(nn, &ctx->x, skb);
 out:
 	esp_ctx_done(ctx);
 }
@@ -183,9 +236,9 @@ static void esp_output_done(void *data, int err)
 
 NFIPSEC_CRYPTO_DONE(esp_output_done)
 
-static void build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
-			struct dst_entry *dst, u8 dsf, bool df,
-			unsigned int hlen)
+void nfipsec_build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
+			 struct dst_entry *dst, u8 dsf, bool df,
+			 unsigned int hlen, u8 proto)
 {
 	u8 tos = dsf & ~INET_ECN_MASK;
 
@@ -200,7 +253,7 @@ static void build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
 		iph->tot_len = htons(skb->len);
 		iph->frag_off = df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = proto;
 		iph->saddr = sa->src.ip;
 		iph->daddr = sa->dst.ip;
 		skb->protocol = htons(ETH_P_IP);
@@ -210,7 +263,7 @@ static void build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
 
 		ip6_flow_hdr(ip6h, tos, 0);
 		ip6h->payload_len = htons(skb->len - hlen);
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = proto;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = sa->src.in6;
 		ip6h->daddr = sa->dst.in6;
@@ -234,28 +287,59 @@ static void esp_udp_header(struct nfipsec_sa *sa, struct sk_buff *skb,
 	ip_hdr(skb)->protocol = IPPROTO_UDP;
 }
 
-/* Send "too big" to the inner sender and drop. */
-static void esp_too_big(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-			struct sk_buff *skb, u16 ifamily, unsigned int mtu)
+/*
+ * Tunnel mode: may a packet that will be @total bytes on the wire leave
+ * by @dst? 0: yes, as *frag_ok and *df say (see the top of this file);
+ * -EMSGSIZE: the inner sender was told "too big" with @imtu, the largest
+ * inner packet that fits, and the caller drops the packet.
+ */
+int nfipsec_tunnel_mtu(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+		       struct sk_buff *skb, struct dst_entry *dst,
+		       unsigned int total, unsigned int imtu, bool *frag_ok,
+		       bool *df)
 {
+	u16 ifamily = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	bool self;
+
+	if (total <= dst_mtu(dst))
+		return 0;
+	self = ifamily == sa->family &&
+	       (ifamily == AF_INET ? ip_hdr(skb)->daddr == sa->dst.ip :
+		ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &sa->dst.in6));
+	if (self || skb->ignore_df ||
+	    (ifamily == AF_INET && !(ip_hdr(skb)->frag_off & htons(IP_DF))) ||
+	    (ifamily == AF_INET6 && imtu < IPV6_MIN_MTU) ||
+	    (ifamily == AF_INET && imtu < 576)) {
+		*frag_ok = true;
+		*df = false;
+		return 0;
+	}
+	if (skb->sk)
+		skb_dst_update_pmtu_no_confirm(skb, imtu);
 	if (ifamily == AF_INET) {
 		struct ip_options opt = {};
 
 		__icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-			    htonl(mtu), &opt);
+			    htonl(imtu), &opt);
 	} else {
-		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, imtu);
 	}
-	out_drop(nn, sa, skb, NFIPSEC_DROP_MTU);
+	return -EMSGSIZE;
 }
 
-static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
-			   struct sk_buff *skb)
+/*
+ * Apply x->sa[x->next], an ESP SA. A transport stage applied to the
+ * packet as it came lets it be fragmented (its DF cleared); one over an
+ * earlier stage keeps what that stage decided.
+ */
+void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
+			struct sk_buff *skb)
 {
 	u16 ifamily = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	struct nfipsec_sa *sa = x->sa[x->next];
 	bool tunnel = sa->mode == NFIPSEC_MODE_TUNNEL;
 	unsigned int ihl = 0, nhoff = 0, outer_hlen = 0, plen, clen, padlen;
-	unsigned int hdrlen, tail, need_head, alen, i;
+	unsigned int hdrlen, tail, need_head, alen, i, later;
 	unsigned int ulen = sa->encap_type ? NFIPSEC_UDP_HLEN : 0;
 	struct nfipsec_esp_ctx *ctx;
 	struct aead_request *req;
@@ -265,6 +349,11 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	u64 seq;
 	int err;
 
+	/* ESP in UDP only as the outermost stage: AH in UDP is not a thing */
+	if (ulen && x->next != x->n - 1) {
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_BUNDLE);
+		return;
+	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto drop_nomem;
 	if (skb_linearize(skb))
@@ -273,7 +362,7 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	if (tunnel) {
 		dst = nfipsec_route_outer(nn->net, sa);
 		if (IS_ERR(dst)) {
-			out_drop(nn, sa, skb, NFIPSEC_DROP_ROUTE);
+			nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_ROUTE);
 			return;
 		}
 		outer_hlen = sa->family == AF_INET ? sizeof(struct iphdr) :
@@ -295,7 +384,7 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	} else {
 		dst = dst_clone(skb_dst(skb));
 		if (!dst) {
-			out_drop(nn, sa, skb, NFIPSEC_DROP_ROUTE);
+			nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_ROUTE);
 			return;
 		}
 		if (ifamily == AF_INET) {
@@ -306,11 +395,11 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		}
 		if (ihl > skb->len) {
 			dst_release(dst);
-			out_drop(nn, sa, skb, NFIPSEC_DROP_MALFORMED);
+			nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_MALFORMED);
 			return;
 		}
 		plen = skb->len - ihl;
-		frag_ok = true;
+		frag_ok = x->next ? x->frag_ok : true;
 	}
 
 	clen = ALIGN(plen + 2, sa->blksize);
@@ -318,29 +407,15 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	hdrlen = outer_hlen + ulen + NFIPSEC_ESP_HLEN + sa->ivlen;
 	tail = padlen + 2 + sa->icvlen;
 
-	if (tunnel && skb->len + hdrlen + tail > dst_mtu(dst)) {
-		unsigned int imtu = inner_mtu(sa, dst_mtu(dst),
-					      outer_hlen + ulen);
-		bool self = ifamily == sa->family &&
-			    (ifamily == AF_INET ?
-			     ip_hdr(skb)->daddr == sa->dst.ip :
-			     ipv6_addr_equal(&ipv6_hdr(skb)->daddr,
-					     &sa->dst.in6));
-
-		if (self || skb->ignore_df ||
-		    (ifamily == AF_INET && !(ip_hdr(skb)->frag_off &
-					     htons(IP_DF))) ||
-		    (ifamily == AF_INET6 && imtu < IPV6_MIN_MTU) ||
-		    (ifamily == AF_INET && imtu < 576)) {
-			frag_ok = true;
-			df = false;
-		} else {
-			dst_release(dst);
-			if (skb->sk)
-				skb_dst_update_pmtu_no_confirm(skb, imtu);
-			esp_too_big(nn, sa, skb, ifamily, imtu);
-			return;
-		}
+	later = nfipsec_overhead_after(x);
+	if (tunnel &&
+	    nfipsec_tunnel_mtu(nn, sa, skb, dst, skb->len + hdrlen + tail + later,
+			       inner_mtu(sa, max_t(int, dst_mtu(dst) - later, 0),
+					 outer_hlen + ulen),
+			       &frag_ok, &df)) {
+		dst_release(dst);
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_MTU);
+		return;
 	}
 
 	seq = atomic64_inc_return(&sa->seq_out);
@@ -348,7 +423,7 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		dst_release(dst);
 		if (!test_and_set_bit(0, &sa->seq_exhausted))
 			nfipsec_ev_seq_exhausted(nn, sa);
-		out_drop(nn, sa, skb, NFIPSEC_DROP_SEQ_OVERFLOW);
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_SEQ_OVERFLOW);
 		return;
 	}
 
@@ -374,9 +449,8 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	ctx->nn = nn;
 	ctx->seq = seq;
 	ctx->len = plen;
-	ctx->ifamily = ifamily;
-	ctx->frag_ok = frag_ok;
-	nfipsec_sa_hold(sa);
+	nfipsec_xfrms_copy(&ctx->x, x);
+	ctx->x.frag_ok = frag_ok;
 	atomic_inc(&nn->inflight);
 
 	/* trailer: RFC 4303 section 2.4 padding 1, 2, 3, ... */
@@ -391,7 +465,8 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		skb_reset_network_header(skb);
 		skb_dst_drop(skb);
 		skb_dst_set(skb, dst);
-		build_outer(sa, skb, dst, dsf, df, outer_hlen);
+		nfipsec_build_outer(sa, skb, dst, dsf, df, outer_hlen,
+				    IPPROTO_ESP);
 		nf_reset_ct(skb);
 		ctx->esp_off = outer_hlen + ulen;
 	} else {
@@ -404,7 +479,8 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		if (ifamily == AF_INET) {
 			ip_hdr(skb)->protocol = IPPROTO_ESP;
 			ip_hdr(skb)->tot_len = htons(skb->len);
-			ip_hdr(skb)->frag_off &= ~htons(IP_DF);
+			if (!x->next)
+				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
 		} else {
 			skb->data[nhoff] = IPPROTO_ESP;
 			ipv6_hdr(skb)->payload_len =
@@ -443,27 +519,30 @@ static void esp_output_one(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	return;
 
 drop_nomem:
-	out_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
+	nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
 }
 
-/* Consumes @skb; the caller keeps its own reference on @sa. */
-void nfipsec_output(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+/*
+ * Apply the bundle @x (x->next 0) to @skb; consumes @skb, the caller keeps
+ * its references.
+ */
+void nfipsec_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 		    struct sk_buff *skb)
 {
 	struct sk_buff *segs, *next;
 
 	if (!skb_is_gso(skb)) {
-		esp_output_one(nn, sa, skb);
+		output_step(nn, x, skb);
 		return;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		out_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
+		nfipsec_out_drop(nn, x->sa[0], skb, NFIPSEC_DROP_NOMEM);
 		return;
 	}
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		esp_output_one(nn, sa, skb);
+		output_step(nn, x, skb);
 	}
 }

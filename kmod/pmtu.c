@@ -3,8 +3,8 @@
  * nfipsec: outer path MTU learning, from the LOCAL_IN hook.
  *
  * An ICMP "fragmentation needed" (type 3 code 4) or ICMPv6 "packet too
- * big" addressed to this host that quotes one of our own ESP packets (the
- * quoted source is the address the ICMP was sent to, the quoted SPI and
+ * big" addressed to this host that quotes one of our own ESP or AH packets
+ * (the quoted source is the address the ICMP was sent to, the quoted SPI and
  * destination name one of this netns' SAs whose source is that address)
  * lowers the path MTU of the route to the SA's peer, through
  * ipv4_update_pmtu / ip6_update_pmtu, as esp4_err / esp6_err do for XFRM.
@@ -21,7 +21,8 @@
  * (NF_ACCEPT), so sockets and XFRM see it as before.
  *
  * ESP in UDP (NAT traversal) is not parsed here: the quoted packet must be
- * plain ESP. Runs under the RCU read lock the netfilter hook holds.
+ * plain ESP or AH (the outermost header of a bundle). Runs under the RCU
+ * read lock the netfilter hook holds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,7 +49,7 @@
  * route to the peer if @mtu is below it; else 0.
  */
 static unsigned int pmtu_check_sa(struct nfipsec_net *nn, __be32 spi,
-				  const union nf_inet_addr *src,
+				  u8 proto, const union nf_inet_addr *src,
 				  const union nf_inet_addr *dst, u16 family,
 				  unsigned int mtu)
 {
@@ -56,7 +57,7 @@ static unsigned int pmtu_check_sa(struct nfipsec_net *nn, __be32 spi,
 	struct dst_entry *rt;
 	unsigned int cur;
 
-	sa = nfipsec_sa_lookup(nn, spi, dst, IPPROTO_ESP, family);
+	sa = nfipsec_sa_lookup(nn, spi, dst, proto, family);
 	if (!sa || (family == AF_INET ? sa->src.ip != src->ip :
 		    !ipv6_addr_equal(&sa->src.in6, &src->in6))) {
 		net_dbg_ratelimited("pmtu: ICMP for unknown SPI 0x%08x ignored\n",
@@ -88,7 +89,7 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb)
 	const struct icmphdr *ih;
 	const struct iphdr *qh;
 	struct icmphdr _ih;
-	u8 nopmtu;
+	u8 nopmtu, proto;
 	__be32 spi;
 
 	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
@@ -106,11 +107,11 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb)
 	qh = (const struct iphdr *)(skb->data + qoff);
 	qhl = qh->ihl * 4;
 	if (qh->version != 4 || qhl < sizeof(*qh) ||
-	    qh->protocol != IPPROTO_ESP ||
+	    (qh->protocol != IPPROTO_ESP && qh->protocol != IPPROTO_AH) ||
 	    (qh->frag_off & htons(IP_OFFSET)) ||
 	    qh->saddr != ip_hdr(skb)->daddr)
 		return;
-	if (!pskb_may_pull(skb, qoff + qhl + NFIPSEC_ESP_HLEN))
+	if (!pskb_may_pull(skb, qoff + qhl + 8))
 		return;
 	qh = (const struct iphdr *)(skb->data + qoff);
 	if (mtu < NFIPSEC_PMTU_MIN4) {
@@ -121,17 +122,47 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb)
 	if (csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
 		return;
 
-	spi = get_unaligned((__be32 *)(skb->data + qoff + qhl));
+	proto = qh->protocol;
+	spi = get_unaligned((__be32 *)(skb->data + qoff + qhl +
+				       (proto == IPPROTO_AH ? 4 : 0)));
 	src.ip = qh->saddr;
 	dst.ip = qh->daddr;
-	cur = pmtu_check_sa(nn, spi, &src, &dst, AF_INET, mtu);
+	cur = pmtu_check_sa(nn, spi, proto, &src, &dst, AF_INET, mtu);
 	if (!cur)
 		return;
 	/* ipv4_update_pmtu() reads the quoted header at skb->data */
 	__skb_pull(skb, qoff);
-	ipv4_update_pmtu(skb, nn->net, mtu, 0, IPPROTO_ESP);
+	ipv4_update_pmtu(skb, nn->net, mtu, 0, proto);
 	__skb_push(skb, qoff);
 	pmtu_learned(nn, spi, cur, mtu);
+}
+
+/*
+ * The ESP or AH header of the IPv6 packet quoted at @qoff, after its
+ * hop-by-hop, routing and destination options headers (ipv6_skip_exthdr
+ * would skip AH too). Sets *proto; -1 if there is none.
+ */
+static int quoted_ipsec6(struct sk_buff *skb, int qoff, u8 *proto)
+{
+	int off = qoff + sizeof(struct ipv6hdr), i;
+	u8 nh = ((struct ipv6hdr *)(skb->data + qoff))->nexthdr, buf[2];
+	const u8 *p;
+
+	for (i = 0; i < 8; i++) {
+		if (nh == IPPROTO_ESP || nh == IPPROTO_AH) {
+			*proto = nh;
+			return off;
+		}
+		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING &&
+		    nh != NEXTHDR_DEST)
+			return -1;
+		p = skb_header_pointer(skb, off, sizeof(buf), buf);
+		if (!p)
+			return -1;
+		nh = p[0];
+		off += (p[1] + 1) * 8;
+	}
+	return -1;
 }
 
 void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
@@ -162,11 +193,11 @@ void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
 	qh = (const struct ipv6hdr *)(skb->data + qoff);
 	if (qh->version != 6 || !ipv6_addr_equal(&qh->saddr, &ip6h->daddr))
 		return;
-	nh = qh->nexthdr;
-	eoff = ipv6_skip_exthdr(skb, qoff + sizeof(*qh), &nh, &frag_off);
-	if (eoff < 0 || nh != IPPROTO_ESP)
+	eoff = quoted_ipsec6(skb, qoff, &nh);
+	if (eoff < 0)
 		return;
-	spi = skb_header_pointer(skb, eoff, sizeof(_spi), &_spi);
+	spi = skb_header_pointer(skb, eoff + (nh == IPPROTO_AH ? 4 : 0),
+				 sizeof(_spi), &_spi);
 	if (!spi)
 		return;
 	if (mtu < IPV6_MIN_MTU) {
@@ -181,7 +212,7 @@ void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
 
 	src.in6 = qh->saddr;
 	dst.in6 = qh->daddr;
-	cur = pmtu_check_sa(nn, *spi, &src, &dst, AF_INET6, mtu);
+	cur = pmtu_check_sa(nn, *spi, nh, &src, &dst, AF_INET6, mtu);
 	if (!cur)
 		return;
 	/* ip6_update_pmtu() reads the quoted header at skb->data */

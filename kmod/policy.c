@@ -410,12 +410,11 @@ struct nfipsec_policy *nfipsec_spd_lookup(struct nfipsec_net *nn, u8 dir,
 	return best;
 }
 
-/* Does @sa satisfy template @t for a packet @pkt (transport: its own
- * addresses)?
+/* Does @sa satisfy template @t for a packet of @family at the template's
+ * level (transport: the SA's endpoints are that packet's own)?
  */
 bool nfipsec_tmpl_match_sa(const struct nfipsec_tmpl *t,
-			   const struct nfipsec_sa *sa,
-			   const struct nfipsec_pkt *pkt)
+			   const struct nfipsec_sa *sa, u16 family)
 {
 	if (sa->proto != t->proto || sa->mode != t->mode ||
 	    (t->reqid && sa->reqid != t->reqid) ||
@@ -432,7 +431,7 @@ bool nfipsec_tmpl_match_sa(const struct nfipsec_tmpl *t,
 	if (t->mode == NFIPSEC_MODE_TUNNEL)
 		return true;
 	/* transport: the SA's endpoints are the packet's (either way round
-	 * is checked by the caller through pkt's orientation)
+	 * is checked by the caller through the addresses it looked up)
 	 */
-	return sa->family == pkt->family;
+	return sa->family == family;
 }

@@ -34,6 +34,7 @@
 
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
+#include <crypto/hash.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
@@ -274,6 +275,8 @@ static void sa_free_work(struct work_struct *work)
 
 	if (sa->aead)
 		crypto_free_aead(sa->aead);
+	if (sa->ahash)
+		crypto_free_ahash(sa->ahash);
 	nfipsec_replay_free(&sa->replay);
 	free_percpu(sa->stats);
 	kfree_sensitive(sa);
@@ -336,6 +339,8 @@ int nfipsec_sa_setup_crypto(struct nfipsec_sa *sa,
 	u8 *key, *p;
 	int err;
 
+	if (sa->proto == IPPROTO_AH)
+		return nfipsec_ah_setup(sa, extack);
 	if (sa->aead_alg) {
 		strscpy(name, sa->aead_name, sizeof(name));
 		err = resolve_wrapped(name, sizeof(name));
@@ -420,11 +425,19 @@ err_free:
 int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		      struct netlink_ext_ack *extack)
 {
+	struct nfipsec_sa *old;
+
 	lockdep_assert_held(&nn->lock);
 
-	if (nfipsec_sa_lookup(nn, sa->spi, &sa->dst, sa->proto, sa->family)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "SA with this SPI, destination and protocol exists");
+	old = nfipsec_sa_lookup_any(nn, sa->spi, &sa->dst, sa->proto,
+				    sa->family);
+	if (old) {
+		if (old->larval)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SPI reserved by ALLOCSPI: fill the larval SA in with SA_UPDATE");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SA with this SPI, destination and protocol exists");
 		return -EEXIST;
 	}
 	if (sa->encap_type) {
@@ -445,13 +458,19 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 	WRITE_ONCE(nn->nsa, nn->nsa + 1);
 	nfipsec_ka_start(sa);
 	nfipsec_sa_lft_arm(nn, sa);
+	if (!sa->larval)
+		nfipsec_acquire_flush(nn);
 	return 0;
 }
 
-/* Under RCU or nn->lock; the SA is valid until the read section ends. */
-struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
-				     const union nf_inet_addr *dst,
-				     u8 proto, u16 family)
+/*
+ * Under RCU or nn->lock; the SA is valid until the read section ends.
+ * Larval SAs (ALLOCSPI's reservations, see spi.c) are found too: the
+ * control plane names them; the packet path uses nfipsec_sa_lookup.
+ */
+struct nfipsec_sa *nfipsec_sa_lookup_any(struct nfipsec_net *nn, __be32 spi,
+					 const union nf_inet_addr *dst,
+					 u8 proto, u16 family)
 {
 	struct nfipsec_sa *sa;
 
@@ -464,22 +483,38 @@ struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
 	return NULL;
 }
 
+/* The packet path's lookup: a larval SA has no keys and matches nothing. */
+struct nfipsec_sa *nfipsec_sa_lookup(struct nfipsec_net *nn, __be32 spi,
+				     const union nf_inet_addr *dst,
+				     u8 proto, u16 family)
+{
+	struct nfipsec_sa *sa = nfipsec_sa_lookup_any(nn, spi, dst, proto,
+						      family);
+
+	return sa && !sa->larval ? sa : NULL;
+}
+
+/*
+ * Under RCU: the SA for template @t, for packet @pkt (its selector) at a
+ * level whose addresses are @lvl's (transport templates take them).
+ */
 struct nfipsec_sa *nfipsec_sa_find_out(struct nfipsec_net *nn,
 				       const struct nfipsec_tmpl *t,
+				       const struct nfipsec_pkt *lvl,
 				       const struct nfipsec_pkt *pkt)
 {
-	const union nf_inet_addr *dst = t->has_addrs ? &t->dst : &pkt->dst;
-	u16 family = t->has_addrs ? t->family : pkt->family;
+	const union nf_inet_addr *dst = t->has_addrs ? &t->dst : &lvl->dst;
+	u16 family = t->has_addrs ? t->family : lvl->family;
 	struct nfipsec_sa *sa;
 
 	hlist_for_each_entry_rcu(sa, bydst_bucket(nn, dst, t->proto, family),
 				 bydst) {
 		if (sa->proto != t->proto || sa->family != family ||
-		    !addr_eq(&sa->dst, dst, family))
+		    sa->larval || !addr_eq(&sa->dst, dst, family))
 			continue;
-		if (!t->has_addrs && !addr_eq(&sa->src, &pkt->src, family))
+		if (!t->has_addrs && !addr_eq(&sa->src, &lvl->src, family))
 			continue;
-		if (nfipsec_tmpl_match_sa(t, sa, pkt) &&
+		if (nfipsec_tmpl_match_sa(t, sa, family) &&
 		    (!sa->has_sel || nfipsec_sel_match(&sa->sel, pkt)))
 			return sa;
 	}
@@ -500,6 +535,25 @@ void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 	nfipsec_ka_stop(sa);
 	nfipsec_ev_sa_del(nn, sa);
 	nfipsec_sa_put(sa);
+}
+
+/*
+ * Under nn->lock: @sa, complete, takes the place of @larval (same SPI,
+ * destination and protocol). The reservation goes without an event: to a
+ * negotiator it is the same SA, now with keys. @sa counts as added now.
+ */
+int nfipsec_sa_fill_larval(struct nfipsec_net *nn, struct nfipsec_sa *larval,
+			   struct nfipsec_sa *sa, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&nn->lock);
+
+	hlist_del_rcu(&larval->byspi);
+	hlist_del_rcu(&larval->bydst);
+	list_del_rcu(&larval->list);
+	WRITE_ONCE(nn->nsa, nn->nsa - 1);
+	larval->dead = true;
+	nfipsec_sa_put(larval);
+	return nfipsec_sa_insert(nn, sa, extack);
 }
 
 void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto)

@@ -31,6 +31,7 @@
  *              policy with the same direction, priority and selector exists
  *   ENOPROTOOPT  the kernel's crypto API has no such algorithm
  *   EPERM      the caller lacks CAP_NET_ADMIN
+ *   ENOSPC     ALLOCSPI found no free SPI in the range
  *   ENOMEM     out of memory
  *
  * Commands
@@ -48,16 +49,37 @@
  *   PROTO, FAMILY, SRC, DST, MODE and the algorithms: for ESP either AEAD,
  *   or ENC with AUTH (AUTH may be left out only with a non-NULL ENC, which
  *   is refused unless NFIPSEC_SA_F_NOAUTH is set: confidentiality without
- *   integrity is unsafe); for AH, AUTH alone. Optional: REQID (default 0),
+ *   integrity is unsafe); for AH (RFC 4302), AUTH alone, its ICV_BITS the
+ *   truncation (NFIPSEC_SA_F_ALIGN4 over IPv4 only). Optional: REQID (default 0),
  *   REPLAY_WINDOW in packets (0 to NFIPSEC_REPLAY_MAX; default 32; 0 turns
  *   replay checking off), FLAGS, SEQ_OUT and SEQ_IN (starting sequence
  *   numbers, 64 bit; the high half only with ESN), SEL (inner traffic
  *   selector; default: any), LIFETIME_SOFT and LIFETIME_HARD (0 in a
  *   field means no limit), ENCAP (ESP in UDP), DF (enum nfipsec_df),
  *   IFINDEX (the nfipsec link whose traffic this SA carries; 0: none).
- *   UPDATE changes an existing SA in place (lifetimes, ENCAP, endpoints),
- *   keeping its sequence and replay state and its lifetime usage; new
+ *   UPDATE names the SA by SPI, PROTO, FAMILY and DST, and either
+ *   fills in a larval SA (see ALLOCSPI): then it carries everything ADD
+ *   does, and the complete SA takes the reservation's place, counting as
+ *   added now (ENCAP included); or it changes an installed SA in place:
+ *   LIFETIME_SOFT, LIFETIME_HARD and DF, and for an SA with ENCAP its
+ *   ENCAP ports and KEEPALIVE and its SRC (NAT traversal, below), keeping
+ *   its sequence numbers, replay window, counters and lifetime usage; new
  *   soft limits re-arm the soft expiry.
+ *   Every other attribute is optional there and, if given, must repeat
+ *   the SA's value (a tool may send the whole SA, as ip xfrm does); a
+ *   different SRC (without ENCAP), MODE, REQID, FLAGS, REPLAY_WINDOW,
+ *   SEL, algorithm,
+ *   ICV length or key is refused with EINVAL ("keys cannot change:
+ *   install a new SA to rekey", "SA mode cannot change", ...), and so is
+ *   any SEQ_IN or SEQ_OUT. Keys and algorithms change only by a new SA:
+ *   that is a rekey. The endpoints stay (XFRM moves them only by
+ *   migration, which nfipsec does not have; only an SA with ENCAP may
+ *   take a new SRC); ENCAP on an SA without it is refused (EINVAL). An
+ *   unknown SA is ENOENT.
+ *   ADD of an SPI that ALLOCSPI reserved is refused (EEXIST, "SPI
+ *   reserved by ALLOCSPI: fill the larval SA in with SA_UPDATE"), as XFRM
+ *   does: ADD means a new SA, and a negotiator that reserved the SPI
+ *   fills the reservation in, as strongSwan does with XFRM.
  *   EINVAL also when a soft limit is above the hard limit of the same kind
  *   (both not 0): it could never fire before the SA is deleted.
  *
@@ -82,6 +104,25 @@
  * never sent in clear. When soft and hard are reached together only the
  * hard EXPIRE is sent. Times run on the boot clock (wall clock changes do
  * not expire SAs) and are enforced to within a few jiffies of the second.
+ *
+ * NFIPSEC_CMD_SA_ALLOCSPI (do)
+ *   A negotiator's first step for an inbound SA: an unused SPI for (DST,
+ *   PROTO), reserved as a larval SA. Request: NFIPSEC_A_SA with PROTO,
+ *   FAMILY, SRC and DST required; MODE and REQID optional (kept, shown in
+ *   dumps); SPI_MIN and SPI_MAX (u32, host order, inclusive; default
+ *   0x100 and 0xffffffff); LARVAL_SECS (u32, how long the reservation
+ *   lasts unless filled in; default 30, at least 1). No other attribute
+ *   (EINVAL). Refused with EINVAL: SPI_MIN below 256 ("SPIs 1 to 255 are
+ *   reserved"), SPI_MIN above SPI_MAX; with ENOSPC: every SPI of the
+ *   range taken for (DST, PROTO). The SPI is drawn at random in the
+ *   range. Reply: NFIPSEC_A_SA with the larval SA's identity (SPI, PROTO,
+ *   FAMILY, SRC, DST, MODE, REQID, LARVAL).
+ *   A larval SA has no keys and matches no packet: an ESP packet with its
+ *   SPI is an unknown SPI (NFIPSEC_DROP_NO_SA), output never uses it. It
+ *   shows in dumps with LARVAL 1, its timeout as LIFETIME_HARD ADD_SECS;
+ *   GET, DEL and FLUSH act on it as on any SA. SA_UPDATE fills it in (see
+ *   above). When the timeout passes first, an EXPIRE (hard) event and an
+ *   SA_DEL event, both with LARVAL 1, say that the reservation lapsed.
  *
  * NFIPSEC_CMD_SA_DEL, NFIPSEC_CMD_SA_GET (do)
  *   Request: NFIPSEC_A_SA with SPI, PROTO, FAMILY and DST. GET replies with
@@ -108,6 +149,14 @@
  *   innermost transform first, as ip xfrm lists them). The reply to ADD
  *   carries the policy's INDEX. UPDATE replaces the action and templates
  *   of the policy with the same direction, priority and selector.
+ *   Several templates make a bundle: outbound, each transform is applied
+ *   to what the one before produced (ESP, then AH over it: AH outermost),
+ *   a transport template without SRC and DST taking the packet's
+ *   addresses or those of the tunnel template before it; inbound, the
+ *   packet must have carried exactly those transforms, outermost last in
+ *   the list, or it is dropped as NFIPSEC_DROP_BUNDLE. A transport
+ *   template with SRC and DST is of the family of the selector, or of the
+ *   tunnel template before it.
  *
  * NFIPSEC_CMD_POLICY_DEL, NFIPSEC_CMD_POLICY_GET (do and dump),
  * NFIPSEC_CMD_POLICY_FLUSH
@@ -125,12 +174,22 @@
  * ---------------------------------
  * NFIPSEC_CMD_EV_ACQUIRE     a packet matched a protect policy for which
  *                            no SA exists: NFIPSEC_A_POLICY (INDEX, DIR),
- *                            NFIPSEC_A_TMPL (the template), NFIPSEC_A_SEL
- *                            (the packet's selector).
+ *                            NFIPSEC_A_TMPL (the first template without
+ *                            an SA), NFIPSEC_A_SEL (the packet's
+ *                            selector: its addresses as host prefixes,
+ *                            protocol, ports or ICMP type and code).
+ *                            Once per policy and selector while the
+ *                            acquire is pending: 30 s, or until any
+ *                            complete SA is installed; then the next
+ *                            such packet sends another.
  * NFIPSEC_CMD_EV_EXPIRE      a lifetime limit was reached: NFIPSEC_A_SA
  *                            (identity) and NFIPSEC_A_HARD (u8, 0 soft,
  *                            1 hard; a hard expire deletes the SA).
- * NFIPSEC_CMD_EV_SA_DEL      an SA was removed.
+ * NFIPSEC_CMD_EV_SA_DEL      an SA was removed (by DEL, FLUSH, a hard
+ *                            expire or a larval timeout; not when UPDATE
+ *                            fills a larval SA in).
+ * Event SA nests carry the identity (SPI, PROTO, FAMILY, SRC, DST, MODE,
+ * REQID) and LARVAL 1 for a larval SA.
  * NFIPSEC_CMD_EV_SEQ_EXHAUSTED  an outbound SA used its last sequence number.
  * NFIPSEC_CMD_EV_MAPPING     an authenticated ESP-in-UDP packet came from
  *                            another address or port than the SA's peer
@@ -142,7 +201,7 @@
  *
  * NAT traversal (ESP in UDP, RFC 3948)
  * ------------------------------------
- * ENCAP on an ESP SA (IPv4 only for now) holds TYPE (UDP_ENCAP_ESPINUDP,
+ * ENCAP on an ESP SA (IPv4 only for now; refused for AH) holds TYPE (UDP_ENCAP_ESPINUDP,
  * the only one), SPORT and DPORT, both required, as in ip xfrm: the UDP
  * source and destination ports of the packets this SA carries. An outbound
  * SA's packets get [IP][UDP SPORT->DPORT, checksum 0][ESP]; an inbound
@@ -156,8 +215,11 @@
  * shorter than SPI and sequence number, or a wrong UDP checksum, is
  * NFIPSEC_DROP_MALFORMED, an unknown SPI NFIPSEC_DROP_NO_SA, an SA
  * without ENCAP or with another DPORT NFIPSEC_DROP_ENCAP_MISMATCH (as is
- * plain ESP for an SA with ENCAP). SA_UPDATE may change an SA's ports, but
- * not add or remove ENCAP.
+ * plain ESP for an SA with ENCAP). In a bundle ESP in UDP is the
+ * outermost transform: an inner SA with ENCAP is ENCAP_MISMATCH on input,
+ * and NFIPSEC_DROP_BUNDLE on output. SA_UPDATE of a complete SA may
+ * change its ports, but not add or remove ENCAP.
+ * ALLOCSPI's larval SA takes ENCAP when SA_UPDATE fills it in.
  * KEEPALIVE (optional, 1 to NFIPSEC_KEEPALIVE_MAX seconds; 0 or absent at
  * ADD: none; absent at UPDATE: unchanged) makes the SA send a NAT
  * keepalive, one UDP byte 0xff from SRC:SPORT to DST:DPORT, every so
@@ -261,6 +323,12 @@ enum nfipsec_df {
 #define NFIPSEC_SA_F_NOECN	(1U << 1)	/* tunnel: no ECN propagation */
 #define NFIPSEC_SA_F_DECAP_DSCP	(1U << 2)	/* tunnel: copy DSCP on decap */
 #define NFIPSEC_SA_F_NOAUTH	(1U << 3)	/* allow ESP without integrity */
+/*
+ * AH over IPv4: pad the header (ICV included) to a multiple of 32 bits,
+ * the least RFC 4302 section 2.6 allows. Without it, as XFRM without its
+ * "align4", to 64 bits (also a multiple of 32). Input accepts either.
+ */
+#define NFIPSEC_SA_F_ALIGN4	(1U << 4)
 
 enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_UNSPEC,
@@ -287,6 +355,10 @@ enum nfipsec_sa_attrs {
 	NFIPSEC_SA_A_DF,		/* u8, enum nfipsec_df */
 	NFIPSEC_SA_A_IFINDEX,		/* u32 */
 	NFIPSEC_SA_A_PAD,
+	NFIPSEC_SA_A_LARVAL,		/* u8, reply: 1 reserved by ALLOCSPI */
+	NFIPSEC_SA_A_SPI_MIN,		/* u32, host order, ALLOCSPI only */
+	NFIPSEC_SA_A_SPI_MAX,		/* u32, host order, ALLOCSPI only */
+	NFIPSEC_SA_A_LARVAL_SECS,	/* u32, seconds, ALLOCSPI only */
 	__NFIPSEC_SA_A_MAX
 };
 

@@ -235,6 +235,39 @@ printf '  %s\n\n' "$K20" >"$TMP/key0x"
 req key-file-colon "SA/AEAD/KEY $K20" $SA aead aes128gcm16 "file:$TMP/key0x"
 
 req sa-update "cmd SA_UPDATE" sa update src 3.3.3.1 dst 5.5.5.1 proto esp spi 1 aead aes128gcm16 $K20
+# an update without algorithms: lifetimes only, no MODE sent (the SA keeps its own)
+exact sa-update-lifetimes "cmd SA_UPDATE
+SA/SPI 0x00000001
+SA/PROTO 50
+SA/FAMILY 2
+SA/DST 5.5.5.1
+SA/SRC 3.3.3.1
+SA/LIFETIME_HARD/PACKETS 9" sa update src 3.3.3.1 dst 5.5.5.1 proto esp spi 1 limit packet-hard 9
+
+# --- sa allocspi ---
+exact sa-allocspi-range "cmd SA_ALLOCSPI
+SA/PROTO 50
+SA/FAMILY 2
+SA/SRC 5.5.5.1
+SA/DST 3.3.3.1
+SA/MODE 1
+SA/REQID 7
+SA/SPI_MIN 256
+SA/SPI_MAX 4095
+SA/LARVAL_SECS 60" sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp mode tunnel reqid 7 spi-range 0x100 0xfff timeout 60
+req sa-allocspi-xfrm-min-max "SA/SPI_MIN 4096
+SA/SPI_MAX 8192" sa allocspi src fd00::1 dst fd00::2 proto esp min 0x1000 max 0x2000
+absent sa-allocspi-defaults-left-to-kernel "SA/SPI_M" sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp
+refuse sa-allocspi-no-proto "nfipsecctl: sa allocspi: proto is required (esp or ah)" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1
+refuse sa-allocspi-no-src "nfipsecctl: sa allocspi: src and dst are required" \
+	sa allocspi dst 3.3.3.1 proto esp
+refuse sa-allocspi-families "nfipsecctl: sa allocspi: src and dst are of different address families" \
+	sa allocspi src 5.5.5.1 dst fd00::1 proto esp
+refuse sa-allocspi-no-keys "nfipsecctl: sa allocspi: unknown keyword \"aead\"" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp aead aes128gcm16 $K20
+refuse sa-allocspi-timeout-0 "nfipsecctl: sa allocspi: timeout \"0\" out of range (1 to 4294967295)" \
+	sa allocspi src 5.5.5.1 dst 3.3.3.1 proto esp timeout 0
 
 exact sa-del "cmd SA_DEL
 SA/SPI 0x00001001
@@ -286,8 +319,20 @@ req enc-noauth-flag "SA/FLAGS 8" $SA enc aes $K16 flag noauth
 refuse ah-with-enc "$E proto ah takes auth only, no aead or enc" \
 	sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1 enc aes $K16 auth sha1 $K20
 refuse ah-no-auth "$E proto ah needs auth or auth-trunc" sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1
+AH="sa add src 1.1.1.1 dst 2.2.2.2 proto ah spi 1"
+req ah-trunc-align4 "SA/PROTO 51
+SA/FLAGS 16
+SA/AUTH/NAME hmac(sha512)
+SA/AUTH/ICV_BITS 256" $AH mode tunnel auth-trunc 'hmac(sha512)' $K64 256 flag align4
+req ah-md5-esn "SA/FLAGS 1
+SA/AUTH/NAME hmac(md5)
+SA/AUTH/ICV_BITS 96" $AH auth 'hmac(md5)' $K16 flag esn
+refuse ah-align4-v6 "$E flag align4 needs IPv4 (IPv6 wants 64-bit alignment)" \
+	sa add src ::1 dst ::2 proto ah spi 1 auth sha256 $K32 flag align4
+refuse esp-align4 "$E flag align4 needs proto ah" $SA aead aes128gcm16 $K20 flag align4
+refuse ah-noauth "$E flag noauth needs proto esp" $AH auth sha1 $K20 flag noauth
 refuse unknown-keyword "$E unknown keyword \"if_id\"" $SA aead aes128gcm16 $K20 if_id 5
-refuse unknown-flag "$E unknown flag \"wildrecv\" (esn, noecn, decap-dscp, noauth)" $SA flag wildrecv
+refuse unknown-flag "$E unknown flag \"wildrecv\" (esn, noecn, decap-dscp, noauth, align4)" $SA flag wildrecv
 refuse family-mix "$E src and dst are of different address families" \
 	sa add src 1.1.1.1 dst ::2 proto esp spi 1 aead aes128gcm16 $K20
 refuse bad-address "$E invalid address \"1.2.3\"" sa add src 1.2.3 dst 1.1.1.1

@@ -15,7 +15,8 @@ usernsroot() { unshare -U -r "$@"; }
 
 check "module loads" load_module
 check "root adds an SA" "$CTL" $SA
-EPERM="Operation not permitted"
+# the module says why (extack); older builds gave the bare errno
+EPERM="needs CAP_NET_ADMIN|Operation not permitted"
 check_fails "no CAP_NET_ADMIN: sa add refused" "$EPERM" nocap "$CTL" \
 	sa add src 10.7.0.1 dst 10.7.0.3 proto esp spi 0x701 mode transport \
 	aead aes128gcm16 $K
@@ -26,6 +27,10 @@ check_fails "nobody: policy add refused" "$EPERM" nobody "$CTL" \
 	policy add dir out src 10.7.0.1/32 dst 10.7.0.2/32 action block
 check_fails "nobody: policy flush refused" "$EPERM" nobody "$CTL" policy flush
 check_fails "nobody: stats reset refused" "$EPERM" nobody "$CTL" stats reset
+check_fails "nobody: sa allocspi refused" "$EPERM" nobody "$CTL" \
+	sa allocspi src 10.7.0.2 dst 10.7.0.1 proto esp
+check_fails "nobody: sa update refused" "$EPERM" nobody "$CTL" \
+	sa update src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x700 limit packet-hard 9
 check_fails "nobody: keys in a listing refused" "$EPERM|needs CAP_NET_ADMIN" nobody "$CTL" -k sa list
 check_fails "user-namespace root on the host netns: sa flush refused" \
 	"$EPERM" usernsroot "$CTL" sa flush

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Scale (issue 5): 10,000 SAs and 10,000 policies installed by one
+# "nfipsecctl -b" batch (the time it takes is printed), listed (counts
+# from the JSON dumps), flushed; the kernel's unreclaimable slab memory
+# (SUnreclaim in /proc/meminfo) grows with the tables and comes back near
+# its baseline after the flush, and after the netns is gone and the module
+# unloaded. N=NFIPSEC_SCALE_N changes the count.
+#
+#   nf: 10,000 transport SAs 10.0.0.1 -> 10.100.X.Y (AES-GCM, each with
+#       its own crypto transform) and 10,000 out policies, one per SA
+. "$(dirname "$0")/../lib.sh"
+N=${NFIPSEC_SCALE_N:-10000}
+
+# kB of unreclaimable slab, after the RCU callbacks and free work of what
+# was just removed had time to run
+slab() {
+	sleep 2
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo
+}
+# near A B LIMIT: |B - A| <= LIMIT (kB)
+near() { [ $(( $2 > $1 ? $2 - $1 : $1 - $2 )) -le "$3" ]; }
+
+# the defrag helpers first (load_module's), so the baseline has them
+if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
+	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6
+fi
+base0=$(slab)
+load_module || { fail load "insmod $NFIPSEC_KO"; finish; }
+mkns nf || { fail setup mkns; finish; }
+base1=$(slab)
+
+K=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+awk -v n="$N" -v k="$K" 'BEGIN {
+	for (i = 0; i < n; i++) {
+		d = sprintf("10.100.%d.%d", int(i / 250), i % 250 + 1)
+		printf "sa add src 10.0.0.1 dst %s proto esp spi 0x%x mode transport aead rfc4106(gcm(aes)) %s 128\n", d, 4096 + i, k
+		printf "policy add dir out src 10.0.0.1/32 dst %s/32 proto udp tmpl proto esp mode transport\n", d
+	} }' >"$T_DIR/big.batch"
+t0=$EPOCHREALTIME
+check batch-installs nfctl nf -b "$T_DIR/big.batch"
+t1=$EPOCHREALTIME
+say "$N SAs and $N policies: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s for the batch ($((2 * N)) lines)"
+
+t0=$EPOCHREALTIME
+check_eq sa-list-count "$N" "$(nfctl nf -j sa list | jq length)"
+check_eq policy-list-count "$N" "$(nfctl nf -j policy list | jq length)"
+t1=$EPOCHREALTIME
+say "both listings: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+# one from the middle of each table, by its own lookup
+check sa-get-middle nfctl nf sa get dst 10.100.20.1 proto esp spi $((4096 + 5000))
+full=$(slab)
+say "SUnreclaim kB: before load $base0, loaded $base1, full $full"
+grow=$((full - base1))
+# a table of N transforms is megabytes: the measure can see it
+if [ "$grow" -ge $((N / 4)) ]; then
+	ok slab-grows-with-tables
+else
+	fail slab-grows-with-tables "grew by $grow kB for $N SAs"
+fi
+
+t0=$EPOCHREALTIME
+check flush nfctl nf -b - <<<$'sa flush\npolicy flush'
+t1=$EPOCHREALTIME
+say "flush: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+check_eq flushed-empty "0 0" \
+	"$(nfctl nf -j sa list | jq length) $(nfctl nf -j policy list | jq length)"
+after=$(slab)
+# back within a tenth of what the tables took, or 2 MB
+tol=$(( grow / 10 > 2048 ? grow / 10 : 2048 ))
+if near "$base1" "$after" "$tol"; then
+	ok slab-back-after-flush
+else
+	fail slab-back-after-flush "loaded $base1 kB, full $full, after flush $after (tolerance $tol)"
+fi
+say "SUnreclaim kB after flush: $after"
+
+cleanup_all
+unload_module
+check module-unloaded bash -c '! lsmod | grep -q "^nfipsec "'
+gone=$(slab)
+say "SUnreclaim kB after rmmod: $gone"
+if near "$base0" "$gone" "$tol"; then
+	ok slab-back-after-rmmod
+else
+	fail slab-back-after-rmmod "before load $base0 kB, after rmmod $gone (tolerance $tol)"
+fi
+finish
