@@ -22,6 +22,11 @@
  * outermost back, name them one for one (NFIPSEC_DROP_BUNDLE if not), as
  * XFRM's policy check walks its secpath. Every SA's selector must match
  * that packet too.
+ *
+ * ESP in UDP (udp.c) is the outermost transform of a bundle: the UDP
+ * header is gone when the packet comes here (nfipsec_input_encap), and
+ * the bundle remembers that it came in UDP, and from which port, for the
+ * mapping check. Only x->sa[0] may have ENCAP, and only then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

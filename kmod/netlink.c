@@ -1079,8 +1079,9 @@ static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
 		if (err)
 			return err;
 		if (!sa->encap_type && memcmp(&src, &sa->src, sizeof(src))) {
-			bad = tb[NFIPSEC_SA_A_SRC];
-			msg = "SA source address cannot change (only that of an SA with encapsulation)";
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SRC],
+					    "SA source address cannot change: only an SA with encapsulation can change its source");
+			return -EINVAL;
 		}
 	}
 	if (tb[NFIPSEC_SA_A_MODE] &&
