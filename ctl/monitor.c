@@ -3,6 +3,7 @@
  * nfipsecctl monitor: the events of the "events" multicast group, one a
  * line with a timestamp, until a signal ends it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,8 +33,46 @@ static const char *event_name(uint8_t cmd)
 		return "sa-del";
 	case NFIPSEC_CMD_EV_SEQ_EXHAUSTED:
 		return "seq-exhausted";
+	case NFIPSEC_CMD_EV_MAPPING:
+		return "mapping";
 	}
 	return NULL;
+}
+
+/* NFIPSEC_A_MAPPING: "old ADDR PORT new ADDR PORT" */
+static void print_mapping(const struct nlattr *nest)
+{
+	struct addr old = { 0 }, new = { 0 };
+	unsigned int oport = 0, nport = 0;
+	char ob[64], nb[64];
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NFIPSEC_MAPPING_A_OLD_ADDR:
+			attr_addr(a, &old);
+			break;
+		case NFIPSEC_MAPPING_A_OLD_PORT:
+			oport = ntohs(mnl_attr_get_u16(a));
+			break;
+		case NFIPSEC_MAPPING_A_NEW_ADDR:
+			attr_addr(a, &new);
+			break;
+		case NFIPSEC_MAPPING_A_NEW_PORT:
+			nport = ntohs(mnl_attr_get_u16(a));
+			break;
+		}
+	}
+	addr_str(&old, ob, sizeof(ob));
+	addr_str(&new, nb, sizeof(nb));
+	if (opts.json) {
+		json_str("old_addr", ob);
+		json_uint("old_port", oport);
+		json_str("new_addr", nb);
+		json_uint("new_port", nport);
+	} else {
+		printf(" old %s %u new %s %u", ob, oport, nb, nport);
+	}
 }
 
 static void timestamp(char *buf, size_t len)
@@ -86,6 +125,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 				sa_print_id(a);
 			}
 			break;
+		case NFIPSEC_A_MAPPING:
+			print_mapping(a);
+			break;
 		case NFIPSEC_A_POLICY:
 			if (opts.json) {
 				policy_json_id("policy", a);
@@ -134,7 +176,7 @@ int cmd_monitor(struct nl_ctx *ctx, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "help")) {
 		printf("usage: nfipsecctl [ -j ] monitor\n"
-		       "prints acquire, expire (soft, hard), sa-del and seq-exhausted events, one a line\n");
+		       "prints acquire, expire (soft, hard), sa-del, seq-exhausted and mapping events, one a line\n");
 		return 0;
 	}
 	if (argc > 1)

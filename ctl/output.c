@@ -230,6 +230,7 @@ static const struct adesc encap_attrs[NFIPSEC_ENCAP_A_MAX + 1] = {
 	[NFIPSEC_ENCAP_A_TYPE] = { "TYPE", T_U16 },
 	[NFIPSEC_ENCAP_A_SPORT] = { "SPORT", T_BE16 },
 	[NFIPSEC_ENCAP_A_DPORT] = { "DPORT", T_BE16 },
+	[NFIPSEC_ENCAP_A_KEEPALIVE] = { "KEEPALIVE", T_U32 },
 };
 
 static const struct adesc sa_attrs[NFIPSEC_SA_A_MAX + 1] = {

@@ -40,6 +40,8 @@ struct sa {
 	struct sel sel;
 	struct lft soft, hard, cur;
 	uint16_t encap_type, encap_sport, encap_dport;
+	bool has_ka;
+	uint32_t ka;			/* NAT keepalive, seconds */
 	uint64_t stats[NFIPSEC_SA_STAT_MAX + 1];
 };
 
@@ -258,6 +260,14 @@ static int sa_word(struct args *a, const char *w, struct sa *sa)
 		return parse_sel(a, sa) ? -1 : 1;
 	if (!strcmp(w, "encap"))
 		return parse_encap(a, sa) ? -1 : 1;
+	if (!strcmp(w, "natt-keepalive")) {
+		v = args_value(a, w);
+		if (!v || parse_u32(a->cmd, w, v, 0, NFIPSEC_KEEPALIVE_MAX,
+				    &sa->ka))
+			return -1;
+		sa->has_ka = true;
+		return 1;
+	}
 	if (!strcmp(w, "replay-seq") || !strcmp(w, "replay-oseq") ||
 	    !strcmp(w, "replay-seq-hi") || !strcmp(w, "replay-oseq-hi"))
 		return parse_seq(a, w, sa) ? -1 : 1;
@@ -336,6 +346,8 @@ static int sa_check(const char *cmd, struct sa *sa)
 
 	if (check_endpoints(cmd, sa, true))
 		return -1;
+	if (sa->has_ka && !sa->has_encap)
+		return fail(cmd, "natt-keepalive needs encap espinudp"), -1;
 	if (sa->proto == IPPROTO_AH) {
 		if (sa->aead.set || sa->enc.set)
 			return fail(cmd, "proto ah takes auth only, no aead or enc"), -1;
@@ -456,6 +468,8 @@ static void put_sa(struct nlmsghdr *nlh, const struct sa *sa, bool update)
 				 htons(sa->encap_sport));
 		mnl_attr_put_u16(nlh, NFIPSEC_ENCAP_A_DPORT,
 				 htons(sa->encap_dport));
+		if (sa->has_ka)
+			mnl_attr_put_u32(nlh, NFIPSEC_ENCAP_A_KEEPALIVE, sa->ka);
 		mnl_attr_nest_end(nlh, e);
 	}
 	if (sa->has_df)
@@ -580,6 +594,9 @@ static void get_sa(const struct nlattr *nest, struct sa *sa)
 		case NFIPSEC_SA_A_ENCAP:
 			sa->has_encap = true;
 			mnl_attr_for_each_nested(s, a) {
+				if (mnl_attr_get_type(s) == NFIPSEC_ENCAP_A_KEEPALIVE &&
+				    mnl_attr_get_payload_len(s) == 4)
+					sa->ka = mnl_attr_get_u32(s);
 				if (mnl_attr_get_payload_len(s) != 2)
 					continue;
 				if (mnl_attr_get_type(s) == NFIPSEC_ENCAP_A_TYPE)
@@ -702,9 +719,10 @@ static void sa_print(const struct sa *sa)
 		       key_text(&sa->auth, key, sizeof(key)),
 		       sa->auth.icv_bits);
 	if (sa->has_encap)
-		printf("\tencap %s %u %u\n",
+		printf("\tencap %s %u %u%s%.0u\n",
 		       sa->encap_type == UDP_ENCAP_ESPINUDP ? "espinudp" : "?",
-		       sa->encap_sport, sa->encap_dport);
+		       sa->encap_sport, sa->encap_dport,
+		       sa->ka ? " natt-keepalive " : "", sa->ka);
 	if (sa->has_df && sa->mode == NFIPSEC_MODE_TUNNEL)
 		printf("\tdf %s\n", df_word(sa->df));
 	if (sa->has_ifindex && sa->ifindex) {
@@ -786,6 +804,7 @@ static void sa_json(const struct sa *sa)
 			 "espinudp" : "?");
 		json_uint("sport", sa->encap_sport);
 		json_uint("dport", sa->encap_dport);
+		json_uint("keepalive", sa->ka);
 		json_end();
 	}
 	if (sa->has_df)
@@ -1115,7 +1134,7 @@ static void sa_usage(void)
 	fputs("usage: nfipsecctl sa { add | update } src ADDR dst ADDR proto { esp | ah } spi SPI\n"
 	      "                 [ mode { transport | tunnel } ] [ reqid N ] [ replay-window N ]\n"
 	      "                 [ flag FLAG... ] [ ALGO... ] [ sel SELECTOR ]\n"
-	      "                 [ encap espinudp SPORT DPORT OADDR ]\n"
+	      "                 [ encap espinudp SPORT DPORT OADDR ] [ natt-keepalive SECONDS ]\n"
 	      "                 [ replay-seq N ] [ replay-oseq N ] [ replay-seq-hi N ] [ replay-oseq-hi N ]\n"
 	      "                 [ limit LIMIT... ] [ df { copy | set | clear } ]\n"
 	      "                 [ dev NAME | ifindex N ]\n"

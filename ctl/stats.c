@@ -29,6 +29,8 @@ static const char *const drop_names[NFIPSEC_DROP_MAX + 1] = {
 	[NFIPSEC_DROP_MTU] = "mtu",
 	[NFIPSEC_DROP_ROUTE] = "route",
 	[NFIPSEC_DROP_BUNDLE] = "bundle",
+	[NFIPSEC_DROP_NATT_KEEPALIVE] = "natt-keepalive",
+	[NFIPSEC_DROP_ENCAP_MISMATCH] = "encap-mismatch",
 };
 
 static const char *const counter_names[NFIPSEC_CNT_MAX + 1] = {
@@ -36,6 +38,7 @@ static const char *const counter_names[NFIPSEC_CNT_MAX + 1] = {
 	[NFIPSEC_CNT_OUT_PACKETS] = "out-packets",
 	[NFIPSEC_CNT_BYPASS] = "bypass",
 	[NFIPSEC_CNT_PMTU_UPDATES] = "pmtu-updates",
+	[NFIPSEC_CNT_KEEPALIVES] = "natt-keepalives",
 };
 
 #define SLOTS 64	/* room for reasons a newer module adds */

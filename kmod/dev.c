@@ -125,14 +125,16 @@ void nfipsec_dev_unregister(void)
 	rtnl_link_unregister(&nfipsec_link_ops);
 }
 
-/* Hand a decapsulated packet to the stack as received on @dev. */
+/*
+ * Hand a decapsulated packet to the stack as received on @dev; the caller
+ * says what its ip_summed is.
+ */
 void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
-	skb->ip_summed = CHECKSUM_NONE;
 	skb->mac_len = 0;
 	skb_reset_mac_header(skb);
 	skb_reset_transport_header(skb);

@@ -7,7 +7,8 @@
  *                 a local address with an unknown SPI: drop (NO_SA), but
  *                 only in a netns where nfipsec has state, so that XFRM
  *                 keeps working elsewhere. Runs after defragmentation
- *                 (nf_defrag, enabled with the first SA).
+ *                 (nf_defrag, enabled with the first SA). UDP to an
+ *                 ESP-in-UDP port of an SA: udp.c.
  *   LOCAL_IN,     cleartext that an in (fwd) protect policy covers is
  *   FORWARD       dropped; what came out of nfipsec0 was checked already.
  *   LOCAL_IN      after the filter table: ICMP "fragmentation needed" /
@@ -84,6 +85,10 @@ static unsigned int nfipsec_pre(void *priv, struct sk_buff *skb,
 
 	if (!nn_active(nn))
 		return NF_ACCEPT;
+	if (family == AF_INET && ip_hdr(skb)->protocol == IPPROTO_UDP &&
+	    !ip_is_fragment(ip_hdr(skb)))
+		return READ_ONCE(nn->nencap) ? nfipsec_udp_in4(nn, skb) :
+					       NF_ACCEPT;
 	off = nfipsec_ipsec_off(skb, family, &proto);
 	if (off < 0)
 		return NF_ACCEPT;

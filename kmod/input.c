@@ -22,6 +22,11 @@
  * outermost back, name them one for one (NFIPSEC_DROP_BUNDLE if not), as
  * XFRM's policy check walks its secpath. Every SA's selector must match
  * that packet too.
+ *
+ * ESP in UDP (udp.c) is the outermost transform of a bundle: the UDP
+ * header is gone when the packet comes here (nfipsec_input_encap), and
+ * the bundle remembers that it came in UDP, and from which port, for the
+ * mapping check. Only x->sa[0] may have ENCAP, and only then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -210,6 +215,8 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 	if (!nfipsec_replay_advance(&sa->replay, ctx->seq,
 				    sa->flags & NFIPSEC_SA_F_ESN))
 		goto drop;
+	if (ctx->x.encap && ctx->x.n == 1)
+		nfipsec_encap_mapping(nn, sa, skb, ctx->x.encap_sport);
 
 	elen = skb->len - ctx->esp_off - hdr - sa->icvlen;
 	tl = skb->data + skb->len - sa->icvlen - 2;
@@ -269,6 +276,11 @@ void nfipsec_esp_input(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 	int elen, err;
 	u8 *p;
 
+	/* an SA with ENCAP takes only ESP in UDP, as the outermost SA */
+	if (!!sa->encap_type != (x->encap && x->n == 1)) {
+		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_ENCAP_MISMATCH);
+		return;
+	}
 	if (skb_linearize(skb) || skb_unclone(skb, GFP_ATOMIC)) {
 		nfipsec_in_drop(nn, sa, skb, NFIPSEC_DROP_NOMEM);
 		return;
@@ -453,6 +465,19 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 				    x->len[i]);
 	}
 	nfipsec_cnt_inc(nn, NFIPSEC_CNT_IN_PACKETS);
+	/*
+	 * RFC 3948 section 3.1.2: behind a NAT the inner TCP/UDP checksum of
+	 * transport mode covers addresses that are no longer the packet's;
+	 * the ICV has vouched for the payload (XFRM does the same).
+	 */
+	skb->ip_summed = CHECKSUM_NONE;
+	if (x->encap) {
+		for (i = 0; i < x->n; i++)
+			if (x->sa[i]->mode == NFIPSEC_MODE_TUNNEL)
+				break;
+		if (i == x->n)
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+	}
 	nfipsec_dev_rx(nn->dev, skb);
 	return;
 
@@ -464,16 +489,37 @@ drop:
  * From the PRE_ROUTING hook, under RCU: consumes @skb, ESP or AH for @sa
  * at @off from the network header (skb->data).
  */
+static void input_first(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
+			struct sk_buff *skb, unsigned int off)
+{
+	if (!refcount_inc_not_zero(&x->sa[0]->ref)) {
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
+		kfree_skb(skb);
+		return;
+	}
+	input_step(nn, x, skb, off);
+	nfipsec_xfrms_put(x);
+}
+
 void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		   struct sk_buff *skb, unsigned int off)
 {
 	struct nfipsec_xfrms x = { .n = 1, .sa = { sa } };
 
-	if (!refcount_inc_not_zero(&sa->ref)) {
-		nfipsec_drop_inc(nn, NFIPSEC_DROP_NO_SA);
-		kfree_skb(skb);
-		return;
-	}
-	input_step(nn, &x, skb, off);
-	nfipsec_xfrms_put(&x);
+	input_first(nn, &x, skb, off);
+}
+
+/*
+ * The same for ESP that came in UDP from port @sport (udp.c), the UDP
+ * header already taken out: @sa is the outermost SA of the bundle.
+ */
+void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct sk_buff *skb, unsigned int esp_off,
+			 __be16 sport)
+{
+	struct nfipsec_xfrms x = {
+		.n = 1, .sa = { sa }, .encap = true, .encap_sport = sport,
+	};
+
+	input_first(nn, &x, skb, esp_off);
 }

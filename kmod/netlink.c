@@ -15,6 +15,7 @@
 #include <crypto/algapi.h>
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
+#include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
@@ -59,6 +60,8 @@ static const struct nla_policy encap_policy[NFIPSEC_ENCAP_A_MAX + 1] = {
 	[NFIPSEC_ENCAP_A_TYPE] = { .type = NLA_U16 },
 	[NFIPSEC_ENCAP_A_SPORT] = { .type = NLA_U16 },
 	[NFIPSEC_ENCAP_A_DPORT] = { .type = NLA_U16 },
+	[NFIPSEC_ENCAP_A_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32,
+						     NFIPSEC_KEEPALIVE_MAX),
 };
 
 static const struct nla_policy sa_policy[NFIPSEC_SA_A_MAX + 1] = {
@@ -397,6 +400,49 @@ static int parse_alg(const struct nlattr *nest, u8 type,
 	return 0;
 }
 
+/* ENCAP: ESP in UDP (udp.c); ports in network byte order. */
+static int parse_encap(const struct nlattr *nest, u16 family,
+		       __be16 *sport, __be16 *dport, s64 *ka,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFIPSEC_ENCAP_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, NFIPSEC_ENCAP_A_MAX, nest, encap_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[NFIPSEC_ENCAP_A_TYPE] || !tb[NFIPSEC_ENCAP_A_SPORT] ||
+	    !tb[NFIPSEC_ENCAP_A_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "encapsulation needs type, source and destination port");
+		return -EINVAL;
+	}
+	if (nla_get_u16(tb[NFIPSEC_ENCAP_A_TYPE]) != UDP_ENCAP_ESPINUDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_ENCAP_A_TYPE],
+				    "only encapsulation espinudp (UDP_ENCAP_ESPINUDP) is supported");
+		return -EOPNOTSUPP;
+	}
+	if (family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "ESP in UDP over IPv6 is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	*sport = nla_get_be16(tb[NFIPSEC_ENCAP_A_SPORT]);
+	*dport = nla_get_be16(tb[NFIPSEC_ENCAP_A_DPORT]);
+	if (!*sport || !*dport) {
+		NL_SET_ERR_MSG_ATTR(extack, *sport ? tb[NFIPSEC_ENCAP_A_DPORT] :
+				    tb[NFIPSEC_ENCAP_A_SPORT],
+				    "encapsulation port 0 is not allowed");
+		return -EINVAL;
+	}
+	/* -1: not given */
+	*ka = -1;
+	if (tb[NFIPSEC_ENCAP_A_KEEPALIVE])
+		*ka = nla_get_u32(tb[NFIPSEC_ENCAP_A_KEEPALIVE]);
+	return 0;
+}
+
 /* SPI, PROTO, FAMILY, DST: what names an SA. */
 static int parse_sa_id(struct nlattr **tb, const struct nlattr *nest,
 		       __be32 *spi, u8 *proto, u16 *family,
@@ -481,6 +527,7 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 {
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
 	u16 dummy_icv;
+	s64 ka;
 	u64 seq;
 	int err;
 
@@ -514,9 +561,19 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 	if (tb[NFIPSEC_SA_A_DF])
 		sa->df = nla_get_u8(tb[NFIPSEC_SA_A_DF]);
 	if (tb[NFIPSEC_SA_A_ENCAP]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
-				    "ESP in UDP is not implemented yet");
-		return -EOPNOTSUPP;
+		if (sa->proto != IPPROTO_ESP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
+					    "encapsulation needs proto esp");
+			return -EINVAL;
+		}
+		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], sa->family,
+				  &sa->encap_sport, &sa->encap_dport, &ka,
+				  extack);
+		if (err)
+			return err;
+		sa->encap_type = UDP_ENCAP_ESPINUDP;
+		sa->ka_secs = max_t(s64, ka, 0);
+		sa->mapping_next = jiffies;
 	}
 	if (tb[NFIPSEC_SA_A_IFINDEX] && nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_IFINDEX],
@@ -760,6 +817,22 @@ static void sa_sum_stats(struct nfipsec_sa *sa, u64 *v)
 	}
 }
 
+static int put_encap(struct sk_buff *skb, struct nfipsec_sa *sa)
+{
+	struct nlattr *n = nla_nest_start(skb, NFIPSEC_SA_A_ENCAP);
+
+	if (!n ||
+	    nla_put_u16(skb, NFIPSEC_ENCAP_A_TYPE, sa->encap_type) ||
+	    nla_put_be16(skb, NFIPSEC_ENCAP_A_SPORT,
+			 READ_ONCE(sa->encap_sport)) ||
+	    nla_put_be16(skb, NFIPSEC_ENCAP_A_DPORT,
+			 READ_ONCE(sa->encap_dport)) ||
+	    nla_put_u32(skb, NFIPSEC_ENCAP_A_KEEPALIVE, READ_ONCE(sa->ka_secs)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, n);
+	return 0;
+}
+
 /* The SA's identity only (events), or everything (dumps). */
 static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		  bool keys)
@@ -807,6 +880,8 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 		    sa->auth_keylen, sa->icv_bits, keys))
 		return -EMSGSIZE;
 	if (sa->has_sel && put_sel(skb, NFIPSEC_SA_A_SEL, &sa->sel))
+		return -EMSGSIZE;
+	if (sa->encap_type && put_encap(skb, sa))
 		return -EMSGSIZE;
 	if (put_lft(skb, NFIPSEC_SA_A_LIFETIME_SOFT, &sa->soft) ||
 	    put_lft(skb, NFIPSEC_SA_A_LIFETIME_HARD, &sa->hard))
@@ -1003,9 +1078,10 @@ static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
 		err = parse_addr(tb[NFIPSEC_SA_A_SRC], sa->family, &src, extack);
 		if (err)
 			return err;
-		if (memcmp(&src, &sa->src, sizeof(src))) {
-			bad = tb[NFIPSEC_SA_A_SRC];
-			msg = "SA source address cannot change";
+		if (!sa->encap_type && memcmp(&src, &sa->src, sizeof(src))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_SRC],
+					    "SA source address cannot change: only an SA with encapsulation can change its source");
+			return -EINVAL;
 		}
 	}
 	if (tb[NFIPSEC_SA_A_MODE] &&
@@ -1037,11 +1113,10 @@ static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
 		set_err(extack, bad, msg);
 		return -EINVAL;
 	}
-	if (tb[NFIPSEC_SA_A_ENCAP]) {
-		/* TODO: new ports of an ESP-in-UDP SA, once it exists */
+	if (tb[NFIPSEC_SA_A_ENCAP] && !sa->encap_type) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_ENCAP],
-				    "ESP in UDP is not implemented yet");
-		return -EOPNOTSUPP;
+				    "SA has no encapsulation; it cannot be added by UPDATE");
+		return -EINVAL;
 	}
 	if (tb[NFIPSEC_SA_A_SEL]) {
 		err = parse_sel(tb[NFIPSEC_SA_A_SEL], &sel, extack);
@@ -1065,6 +1140,46 @@ static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
 				       sa->auth_alg, NULL, sa->auth_key,
 				       sa->auth_keylen, sa->icv_bits, extack);
 	return err;
+}
+
+/*
+ * NAT traversal: the peer's address (SRC) and the ports and keepalive of
+ * an SA with ENCAP may change, as a negotiator follows a NAT's new
+ * mapping (update_check_fixed refused the rest). Readers on the packet
+ * path see each field change at once (a packet may meet the old port
+ * with the new address); the port set follows DPORT.
+ */
+static int sa_update_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			   struct nlattr **tb, const union nf_inet_addr *src,
+			   __be16 sport, __be16 dport, s64 ka,
+			   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+
+	if (!sa->encap_type)
+		return 0;
+	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		if (dport != sa->encap_dport) {
+			err = nfipsec_encap_port_get(nn, dport);
+			if (err) {
+				NL_SET_ERR_MSG_MOD(extack,
+						   "no memory for the UDP port");
+				return err;
+			}
+			nfipsec_encap_port_put(nn, sa->encap_dport);
+			WRITE_ONCE(sa->encap_dport, dport);
+		}
+		WRITE_ONCE(sa->encap_sport, sport);
+		if (ka >= 0 && ka != sa->ka_secs) {
+			WRITE_ONCE(sa->ka_secs, ka);
+			nfipsec_ka_start(sa);
+		}
+	}
+	if (tb[NFIPSEC_SA_A_SRC] && src->ip != sa->src.ip)
+		WRITE_ONCE(sa->src.ip, src->ip);
+	return 0;
 }
 
 /*
@@ -1118,8 +1233,9 @@ err_put:
 /*
  * UPDATE of a complete SA keeps it (sequence numbers, replay window,
  * counters and lifetime usage) and changes what may change under
- * traffic: lifetimes and DF; every other attribute given must repeat the
- * SA's (update_check_fixed). New soft limits re-arm the soft expiry (as
+ * traffic: lifetimes, DF, and with ENCAP its ports, keepalive and source
+ * (sa_update_encap); every other attribute given must repeat the SA's
+ * (update_check_fixed). New soft limits re-arm the soft expiry (as
  * XFRM does); limits already passed take effect at once (time) or with
  * the next packet. UPDATE of a larval SA fills it in (sa_update_larval).
  */
@@ -1130,7 +1246,9 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
 	struct nlattr *soft_a, *hard_a;
 	struct nfipsec_lft soft, hard;
-	union nf_inet_addr dst;
+	union nf_inet_addr dst, src;
+	__be16 sport = 0, dport = 0;
+	s64 ka = -1;
 	struct nfipsec_sa *sa;
 	u16 family;
 	__be32 spi;
@@ -1159,6 +1277,18 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (tb[NFIPSEC_SA_A_ENCAP]) {
+		err = parse_encap(tb[NFIPSEC_SA_A_ENCAP], family, &sport,
+				  &dport, &ka, info->extack);
+		if (err)
+			return err;
+	}
+	if (tb[NFIPSEC_SA_A_SRC]) {
+		err = parse_addr(tb[NFIPSEC_SA_A_SRC], family, &src,
+				 info->extack);
+		if (err)
+			return err;
+	}
 	mutex_lock(&nn->lock);
 	sa = nfipsec_sa_lookup_any(nn, spi, &dst, proto, family);
 	if (!sa) {
@@ -1171,6 +1301,7 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		err = sa_update_larval(info, nn, sa);
 		goto out;
 	}
+	/* refusals first, so that a refused UPDATE changes nothing */
 	err = update_check_fixed(tb, sa, info->extack);
 	if (err)
 		goto out;
@@ -1181,6 +1312,10 @@ static int nfipsec_sa_update(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto out;
 	}
+	err = sa_update_encap(nn, sa, tb, &src, sport, dport, ka,
+			      info->extack);
+	if (err)
+		goto out;
 	if (tb[NFIPSEC_SA_A_DF])
 		WRITE_ONCE(sa->df, nla_get_u8(tb[NFIPSEC_SA_A_DF]));
 	if (soft_a || hard_a) {
@@ -1809,8 +1944,9 @@ static int nfipsec_stats_get(struct sk_buff *skb, struct genl_info *info)
 	n = nla_nest_start(msg, NFIPSEC_A_COUNTERS);
 	if (!n)
 		goto err;
-	for (i = 1; i < NFIPSEC_CNT_PAD; i++)
-		if (nla_put_u64_64bit(msg, i, cnt[i], NFIPSEC_CNT_PAD))
+	for (i = 1; i <= NFIPSEC_CNT_MAX; i++)
+		if (i != NFIPSEC_CNT_PAD &&
+		    nla_put_u64_64bit(msg, i, cnt[i], NFIPSEC_CNT_PAD))
 			goto err;
 	nla_nest_end(msg, n);
 	genlmsg_end(msg, hdr);
@@ -1919,6 +2055,40 @@ void nfipsec_ev_expire(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		       bool hard)
 {
 	ev_sa(nn, sa, NFIPSEC_CMD_EV_EXPIRE, hard);
+}
+
+/* Any context: the packet path (udp.c) sends it, rate-limited there. */
+void nfipsec_ev_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			const union nf_inet_addr *addr, __be16 port)
+{
+	struct sk_buff *msg;
+	struct nlattr *m;
+	void *hdr;
+
+	if (!genl_has_listeners(&nfipsec_genl_family, nn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &nfipsec_genl_family, 0,
+			  NFIPSEC_CMD_EV_MAPPING);
+	if (!hdr || put_sa(msg, sa, false, false))
+		goto err_free;
+	m = nla_nest_start(msg, NFIPSEC_A_MAPPING);
+	if (!m ||
+	    put_addr(msg, NFIPSEC_MAPPING_A_OLD_ADDR, sa->family, &sa->src) ||
+	    nla_put_be16(msg, NFIPSEC_MAPPING_A_OLD_PORT,
+			 READ_ONCE(sa->encap_sport)) ||
+	    put_addr(msg, NFIPSEC_MAPPING_A_NEW_ADDR, sa->family, addr) ||
+	    nla_put_be16(msg, NFIPSEC_MAPPING_A_NEW_PORT, port))
+		goto err_free;
+	nla_nest_end(msg, m);
+	genlmsg_end(msg, hdr);
+	ev_send(nn, msg);
+	return;
+
+err_free:
+	nlmsg_free(msg);
 }
 
 /*

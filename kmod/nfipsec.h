@@ -61,6 +61,11 @@ struct nfipsec_net {
 	spinlock_t acq_lock;
 	struct hlist_head acq_hash[64];
 	unsigned int nacq;
+
+	/* ESP in UDP: see udp.c; writers hold lock */
+	unsigned long *encap_ports;	/* bitmap: some SA's encap DPORT */
+	struct hlist_head encap_refs;	/* SAs per port */
+	unsigned int nencap;		/* SAs with ENCAP */
 };
 
 extern unsigned int nfipsec_net_id;
@@ -198,6 +203,13 @@ struct nfipsec_sa {
 	unsigned long seq_exhausted;	/* bit 0: event sent */
 	struct nfipsec_replay replay;
 	struct nfipsec_sa_pcpu __percpu *stats;
+
+	/* ESP in UDP (udp.c): ports change under nn->lock (SA_UPDATE) */
+	u16 encap_type;			/* 0: none, or UDP_ENCAP_ESPINUDP */
+	__be16 encap_sport, encap_dport;
+	unsigned long mapping_next;	/* jiffies: next MAPPING event */
+	u32 ka_secs;			/* NAT keepalive interval, 0: none */
+	struct timer_list ka_timer;
 };
 
 static inline void nfipsec_sa_stat_add(struct nfipsec_sa *sa, int i, u64 n)
@@ -329,6 +341,8 @@ struct nfipsec_xfrms {
 	u8 n, next;
 	u16 ifamily;		/* output: the packet's family as it came */
 	bool frag_ok;		/* output: the outer packet may be fragmented */
+	bool encap;		/* input: sa[0] came in UDP (RFC 3948) */
+	__be16 encap_sport;	/* input: from this UDP source port */
 };
 
 static inline void nfipsec_xfrms_copy(struct nfipsec_xfrms *dst,
@@ -371,6 +385,9 @@ struct dst_entry *nfipsec_route_outer(struct net *net,
 /* input.c */
 void nfipsec_input(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		   struct sk_buff *skb, unsigned int off);
+void nfipsec_input_encap(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct sk_buff *skb, unsigned int esp_off,
+			 __be16 sport);
 void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 			    struct sk_buff *skb);
 void nfipsec_in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
@@ -396,5 +413,19 @@ int nfipsec_ah_setup(struct nfipsec_sa *sa, struct netlink_ext_ack *extack);
 /* pmtu.c */
 void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb);
 void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb);
+
+/* udp.c: ESP in UDP (RFC 3948) */
+#define NFIPSEC_UDP_HLEN	8
+int nfipsec_encap_port_get(struct nfipsec_net *nn, __be16 port);
+void nfipsec_encap_port_put(struct nfipsec_net *nn, __be16 port);
+void nfipsec_encap_exit(struct nfipsec_net *nn);
+void nfipsec_ka_init(struct nfipsec_sa *sa);
+void nfipsec_ka_start(struct nfipsec_sa *sa);
+void nfipsec_ka_stop(struct nfipsec_sa *sa);
+unsigned int nfipsec_udp_in4(struct nfipsec_net *nn, struct sk_buff *skb);
+void nfipsec_encap_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			   const struct sk_buff *skb, __be16 sport);
+void nfipsec_ev_mapping(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			const union nf_inet_addr *addr, __be16 port);
 
 #endif /* _NFIPSEC_H */

@@ -13,6 +13,9 @@
  *   transport  [IP hdr][ESP][IV][payload][pad 1,2,3..][padlen][nh][ICV]
  *   tunnel     [outer][ESP][IV][inner IP packet][pad][padlen][nh][ICV]
  *
+ * With ENCAP (RFC 3948) a UDP header sits between the IP header and ESP,
+ * its 8 bytes counted in the headroom and the tunnel MTU.
+ *
  * The AEAD request covers [assoc][IV ... ICV]; assoc (SPI, seq, with ESN
  * the high half) is built apart, so the ESP header on the wire keeps its
  * 8 bytes while authencesn and GCM see the 12 they want. The IV is the
@@ -48,6 +51,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/random.h>
+#include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
@@ -193,6 +197,8 @@ unsigned int nfipsec_overhead_after(const struct nfipsec_xfrms *x)
 		if (sa->mode == NFIPSEC_MODE_TUNNEL)
 			n += sa->family == AF_INET ? sizeof(struct iphdr) :
 						     sizeof(struct ipv6hdr);
+		if (sa->encap_type)
+			n += NFIPSEC_UDP_HLEN;
 		if (sa->proto == IPPROTO_AH)
 			n += sa->ah_hlen;
 		else
@@ -266,6 +272,22 @@ void nfipsec_build_outer(struct nfipsec_sa *sa, struct sk_buff *skb,
 }
 
 /*
+ * RFC 3948 section 2.1: [IP][UDP][ESP], checksum 0 (IPv4). The ports are
+ * read once: SA_UPDATE may change them under traffic.
+ */
+static void esp_udp_header(struct nfipsec_sa *sa, struct sk_buff *skb,
+			   unsigned int off)
+{
+	struct udphdr *uh = (struct udphdr *)(skb->data + off);
+
+	uh->source = READ_ONCE(sa->encap_sport);
+	uh->dest = READ_ONCE(sa->encap_dport);
+	uh->len = htons(skb->len - off);
+	uh->check = 0;
+	ip_hdr(skb)->protocol = IPPROTO_UDP;
+}
+
+/*
  * Tunnel mode: may a packet that will be @total bytes on the wire leave
  * by @dst? 0: yes, as *frag_ok and *df say (see the top of this file);
  * -EMSGSIZE: the inner sender was told "too big" with @imtu, the largest
@@ -318,6 +340,7 @@ void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 	bool tunnel = sa->mode == NFIPSEC_MODE_TUNNEL;
 	unsigned int ihl = 0, nhoff = 0, outer_hlen = 0, plen, clen, padlen;
 	unsigned int hdrlen, tail, need_head, alen, i, later;
+	unsigned int ulen = sa->encap_type ? NFIPSEC_UDP_HLEN : 0;
 	struct nfipsec_esp_ctx *ctx;
 	struct aead_request *req;
 	struct dst_entry *dst;
@@ -326,6 +349,11 @@ void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 	u64 seq;
 	int err;
 
+	/* ESP in UDP only as the outermost stage: AH in UDP is not a thing */
+	if (ulen && x->next != x->n - 1) {
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_BUNDLE);
+		return;
+	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto drop_nomem;
 	if (skb_linearize(skb))
@@ -376,14 +404,15 @@ void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 
 	clen = ALIGN(plen + 2, sa->blksize);
 	padlen = clen - plen - 2;
-	hdrlen = outer_hlen + NFIPSEC_ESP_HLEN + sa->ivlen;
+	hdrlen = outer_hlen + ulen + NFIPSEC_ESP_HLEN + sa->ivlen;
 	tail = padlen + 2 + sa->icvlen;
 
 	later = nfipsec_overhead_after(x);
 	if (tunnel &&
 	    nfipsec_tunnel_mtu(nn, sa, skb, dst, skb->len + hdrlen + tail + later,
 			       inner_mtu(sa, max_t(int, dst_mtu(dst) - later, 0),
-					 outer_hlen), &frag_ok, &df)) {
+					 outer_hlen + ulen),
+			       &frag_ok, &df)) {
 		dst_release(dst);
 		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_MTU);
 		return;
@@ -439,9 +468,9 @@ void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 		nfipsec_build_outer(sa, skb, dst, dsf, df, outer_hlen,
 				    IPPROTO_ESP);
 		nf_reset_ct(skb);
-		ctx->esp_off = outer_hlen;
+		ctx->esp_off = outer_hlen + ulen;
 	} else {
-		unsigned int esp_len = NFIPSEC_ESP_HLEN + sa->ivlen;
+		unsigned int esp_len = ulen + NFIPSEC_ESP_HLEN + sa->ivlen;
 
 		dst_release(dst);
 		skb_push(skb, esp_len);
@@ -457,9 +486,11 @@ void nfipsec_esp_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 			ipv6_hdr(skb)->payload_len =
 				htons(skb->len - sizeof(struct ipv6hdr));
 		}
-		ctx->esp_off = ihl;
+		ctx->esp_off = ihl + ulen;
 	}
-	skb_set_transport_header(skb, ctx->esp_off);
+	skb_set_transport_header(skb, ctx->esp_off - ulen);
+	if (ulen)
+		esp_udp_header(sa, skb, ctx->esp_off - ulen);
 
 	p = skb->data + ctx->esp_off;
 	put_unaligned(sa->spi, (__be32 *)p);

@@ -244,6 +244,7 @@ void nfipsec_sad_exit(struct nfipsec_net *nn)
 {
 	cancel_delayed_work_sync(&nn->lft_work);
 	nfipsec_sad_flush(nn, 0);
+	nfipsec_encap_exit(nn);
 	kvfree(nn->sa_byspi);
 	kvfree(nn->sa_bydst);
 }
@@ -261,6 +262,7 @@ struct nfipsec_sa *nfipsec_sa_alloc(void)
 	}
 	refcount_set(&sa->ref, 1);
 	INIT_LIST_HEAD(&sa->list);
+	nfipsec_ka_init(sa);
 	sa->sel.type = -1;
 	sa->sel.code = -1;
 	return sa;
@@ -438,6 +440,14 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 					   "SA with this SPI, destination and protocol exists");
 		return -EEXIST;
 	}
+	if (sa->encap_type) {
+		int err = nfipsec_encap_port_get(nn, sa->encap_dport);
+
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the UDP port");
+			return err;
+		}
+	}
 	sa->nn = nn;
 	sa->add_ns = ktime_get_boottime_ns();
 	hlist_add_head_rcu(&sa->byspi, byspi_bucket(nn, sa->spi, &sa->dst,
@@ -446,6 +456,7 @@ int nfipsec_sa_insert(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 						    sa->family));
 	list_add_tail_rcu(&sa->list, &nn->sa_list);
 	WRITE_ONCE(nn->nsa, nn->nsa + 1);
+	nfipsec_ka_start(sa);
 	nfipsec_sa_lft_arm(nn, sa);
 	if (!sa->larval)
 		nfipsec_acquire_flush(nn);
@@ -518,7 +529,10 @@ void nfipsec_sa_unlink(struct nfipsec_net *nn, struct nfipsec_sa *sa)
 	hlist_del_rcu(&sa->bydst);
 	list_del_rcu(&sa->list);
 	WRITE_ONCE(nn->nsa, nn->nsa - 1);
+	if (sa->encap_type)
+		nfipsec_encap_port_put(nn, sa->encap_dport);
 	sa->dead = true;
+	nfipsec_ka_stop(sa);
 	nfipsec_ev_sa_del(nn, sa);
 	nfipsec_sa_put(sa);
 }

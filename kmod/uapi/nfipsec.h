@@ -60,18 +60,22 @@
  *   UPDATE names the SA by SPI, PROTO, FAMILY and DST, and either
  *   fills in a larval SA (see ALLOCSPI): then it carries everything ADD
  *   does, and the complete SA takes the reservation's place, counting as
- *   added now; or it changes an installed SA in place: LIFETIME_SOFT,
- *   LIFETIME_HARD and DF, keeping its sequence numbers, replay window,
- *   counters and lifetime usage; new soft limits re-arm the soft expiry.
+ *   added now (ENCAP included); or it changes an installed SA in place:
+ *   LIFETIME_SOFT, LIFETIME_HARD and DF, and for an SA with ENCAP its
+ *   ENCAP ports and KEEPALIVE and its SRC (NAT traversal, below), keeping
+ *   its sequence numbers, replay window, counters and lifetime usage; new
+ *   soft limits re-arm the soft expiry.
  *   Every other attribute is optional there and, if given, must repeat
  *   the SA's value (a tool may send the whole SA, as ip xfrm does); a
- *   different SRC, MODE, REQID, FLAGS, REPLAY_WINDOW, SEL, algorithm,
+ *   different SRC (without ENCAP), MODE, REQID, FLAGS, REPLAY_WINDOW,
+ *   SEL, algorithm,
  *   ICV length or key is refused with EINVAL ("keys cannot change:
  *   install a new SA to rekey", "SA mode cannot change", ...), and so is
  *   any SEQ_IN or SEQ_OUT. Keys and algorithms change only by a new SA:
  *   that is a rekey. The endpoints stay (XFRM moves them only by
- *   migration, which nfipsec does not have); ENCAP is refused until ESP
- *   in UDP exists. An unknown SA is ENOENT.
+ *   migration, which nfipsec does not have; only an SA with ENCAP may
+ *   take a new SRC); ENCAP on an SA without it is refused (EINVAL). An
+ *   unknown SA is ENOENT.
  *   ADD of an SPI that ALLOCSPI reserved is refused (EEXIST, "SPI
  *   reserved by ALLOCSPI: fill the larval SA in with SA_UPDATE"), as XFRM
  *   does: ADD means a new SA, and a negotiator that reserved the SPI
@@ -187,6 +191,40 @@
  * Event SA nests carry the identity (SPI, PROTO, FAMILY, SRC, DST, MODE,
  * REQID) and LARVAL 1 for a larval SA.
  * NFIPSEC_CMD_EV_SEQ_EXHAUSTED  an outbound SA used its last sequence number.
+ * NFIPSEC_CMD_EV_MAPPING     an authenticated ESP-in-UDP packet came from
+ *                            another address or port than the SA's peer
+ *                            (a NAT changed its mapping): NFIPSEC_A_SA
+ *                            (identity) and NFIPSEC_A_MAPPING (old and
+ *                            new address and port). At most one a second
+ *                            per SA. The SA is not changed: the negotiator
+ *                            updates it (SA_UPDATE with ENCAP).
+ *
+ * NAT traversal (ESP in UDP, RFC 3948)
+ * ------------------------------------
+ * ENCAP on an ESP SA (IPv4 only for now; refused for AH) holds TYPE (UDP_ENCAP_ESPINUDP,
+ * the only one), SPORT and DPORT, both required, as in ip xfrm: the UDP
+ * source and destination ports of the packets this SA carries. An outbound
+ * SA's packets get [IP][UDP SPORT->DPORT, checksum 0][ESP]; an inbound
+ * SA's DPORT is the local port they arrive on, its SPORT (with SRC) the
+ * peer's, as a NAT maps it. Every DPORT of an SA in the netns is an
+ * ESP-in-UDP port on every local address: a UDP packet to it is taken
+ * before the socket. A payload of one byte 0xff is a NAT keepalive,
+ * dropped and counted (NFIPSEC_DROP_NATT_KEEPALIVE); one that starts with
+ * four zero bytes (the non-ESP marker) is IKE and goes on to the socket
+ * untouched; anything else is ESP, looked up by SPI and destination:
+ * shorter than SPI and sequence number, or a wrong UDP checksum, is
+ * NFIPSEC_DROP_MALFORMED, an unknown SPI NFIPSEC_DROP_NO_SA, an SA
+ * without ENCAP or with another DPORT NFIPSEC_DROP_ENCAP_MISMATCH (as is
+ * plain ESP for an SA with ENCAP). In a bundle ESP in UDP is the
+ * outermost transform: an inner SA with ENCAP is ENCAP_MISMATCH on input,
+ * and NFIPSEC_DROP_BUNDLE on output. SA_UPDATE of a complete SA may
+ * change its ports, but not add or remove ENCAP.
+ * ALLOCSPI's larval SA takes ENCAP when SA_UPDATE fills it in.
+ * KEEPALIVE (optional, 1 to NFIPSEC_KEEPALIVE_MAX seconds; 0 or absent at
+ * ADD: none; absent at UPDATE: unchanged) makes the SA send a NAT
+ * keepalive, one UDP byte 0xff from SRC:SPORT to DST:DPORT, every so
+ * many seconds while it exists (RFC 3948 section 2.3: the side behind
+ * the NAT keeps its mapping alive), counted as NFIPSEC_CNT_KEEPALIVES.
  */
 #ifndef _UAPI_LINUX_NFIPSEC_H
 #define _UAPI_LINUX_NFIPSEC_H
@@ -222,6 +260,7 @@ enum nfipsec_cmd {
 	NFIPSEC_CMD_EV_EXPIRE,
 	NFIPSEC_CMD_EV_SA_DEL,
 	NFIPSEC_CMD_EV_SEQ_EXHAUSTED,
+	NFIPSEC_CMD_EV_MAPPING,
 	__NFIPSEC_CMD_MAX
 };
 
@@ -242,6 +281,7 @@ enum nfipsec_attrs {
 	NFIPSEC_A_REQ_FLAGS,	/* u32, NFIPSEC_REQ_F_* */
 	NFIPSEC_A_HARD,		/* u8, in EXPIRE events */
 	NFIPSEC_A_PAD,
+	NFIPSEC_A_MAPPING,	/* nest of enum nfipsec_mapping_attrs */
 	__NFIPSEC_A_MAX
 };
 
@@ -367,10 +407,25 @@ enum nfipsec_encap_attrs {
 	NFIPSEC_ENCAP_A_TYPE,		/* u16, UDP_ENCAP_ESPINUDP (2) */
 	NFIPSEC_ENCAP_A_SPORT,		/* be16 */
 	NFIPSEC_ENCAP_A_DPORT,		/* be16 */
+	NFIPSEC_ENCAP_A_KEEPALIVE,	/* u32, seconds; 0: none */
 	__NFIPSEC_ENCAP_A_MAX
 };
 
 #define NFIPSEC_ENCAP_A_MAX (__NFIPSEC_ENCAP_A_MAX - 1)
+
+/* In NFIPSEC_CMD_EV_MAPPING: the peer's address and port, as the SA has
+ * them (OLD) and as the authenticated packet came (NEW).
+ */
+enum nfipsec_mapping_attrs {
+	NFIPSEC_MAPPING_A_UNSPEC,
+	NFIPSEC_MAPPING_A_OLD_ADDR,	/* binary, 4 or 16 bytes */
+	NFIPSEC_MAPPING_A_OLD_PORT,	/* be16 */
+	NFIPSEC_MAPPING_A_NEW_ADDR,	/* binary, 4 or 16 bytes */
+	NFIPSEC_MAPPING_A_NEW_PORT,	/* be16 */
+	__NFIPSEC_MAPPING_A_MAX
+};
+
+#define NFIPSEC_MAPPING_A_MAX (__NFIPSEC_MAPPING_A_MAX - 1)
 
 enum nfipsec_sa_stats {
 	NFIPSEC_SA_STAT_UNSPEC,
@@ -456,6 +511,8 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_MTU,		/* too big with DF set: ICMP sent */
 	NFIPSEC_DROP_ROUTE,		/* no route to the tunnel peer */
 	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
+	NFIPSEC_DROP_NATT_KEEPALIVE,	/* NAT keepalive (RFC 3948 2.3), not an error */
+	NFIPSEC_DROP_ENCAP_MISMATCH,	/* ESP in UDP or not, port, as SA says not */
 	__NFIPSEC_DROP_MAX
 };
 
@@ -469,9 +526,12 @@ enum nfipsec_counter {
 	NFIPSEC_CNT_BYPASS,		/* passed by a bypass policy */
 	NFIPSEC_CNT_PMTU_UPDATES,	/* ICMP quoting our ESP lowered a path MTU */
 	NFIPSEC_CNT_PAD,
+	NFIPSEC_CNT_KEEPALIVES,		/* NAT keepalives sent */
 	__NFIPSEC_CNT_MAX
 };
 
 #define NFIPSEC_CNT_MAX (__NFIPSEC_CNT_MAX - 1)
+
+#define NFIPSEC_KEEPALIVE_MAX		3600	/* seconds */
 
 #endif /* _UAPI_LINUX_NFIPSEC_H */

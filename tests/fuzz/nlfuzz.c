@@ -164,6 +164,7 @@ static const struct nestdef nests[N_MAX] = {
 		[NFIPSEC_ENCAP_A_TYPE] = { V_U16 },
 		[NFIPSEC_ENCAP_A_SPORT] = { V_U16 },
 		[NFIPSEC_ENCAP_A_DPORT] = { V_U16 },
+		[NFIPSEC_ENCAP_A_KEEPALIVE] = { V_U32 },
 	} },
 	[N_POL] = { "policy", NFIPSEC_POLICY_A_MAX, {
 		[NFIPSEC_POLICY_A_INDEX] = { V_U32 },

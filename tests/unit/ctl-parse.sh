@@ -222,6 +222,12 @@ req encap-df "SA/ENCAP/TYPE 2
 SA/ENCAP/SPORT 4500
 SA/ENCAP/DPORT 4501
 SA/DF 2" $SA mode tunnel aead aes128gcm16 $K20 encap espinudp 4500 4501 0.0.0.0 df clear
+req natt-keepalive "SA/ENCAP/KEEPALIVE 20" $SA aead aes128gcm16 $K20 \
+	encap espinudp 4500 4500 0.0.0.0 natt-keepalive 20
+refuse natt-keepalive-no-encap "$E natt-keepalive needs encap espinudp" \
+	$SA aead aes128gcm16 $K20 natt-keepalive 20
+refuse natt-keepalive-too-long "$E natt-keepalive \"3601\" out of range (0 to 3600)" \
+	$SA aead aes128gcm16 $K20 encap espinudp 4500 4500 0.0.0.0 natt-keepalive 3601
 
 printf '%s\n' "${K20#0x}" >"$TMP/key"
 req key-at-file "SA/AEAD/KEY $K20" $SA aead aes128gcm16 "@$TMP/key"
