@@ -1865,14 +1865,29 @@ err_unlock:
 static int nfipsec_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfipsec_net *nn = nfipsec_pernet(sock_net(skb->sk));
-	struct nfipsec_policy *p;
+	struct nfipsec_policy *p = NULL;
 	long i = 0;
 	void *hdr;
 
+	/*
+	 * cb->args[0]: policies sent; args[1]: the index of the last one.
+	 * A dump goes on after that policy when it is still there, so a
+	 * large table costs one walk, not one per message; when it was
+	 * deleted meanwhile, the count says where to go on.
+	 */
 	rcu_read_lock();
-	list_for_each_entry_rcu(p, &nn->pol_list, list) {
-		if (i++ < cb->args[0])
-			continue;
+	if (cb->args[0])
+		p = nfipsec_policy_by_index(nn, cb->args[1]);
+	if (!p) {
+		p = list_entry(&nn->pol_list, struct nfipsec_policy, list);
+		for (; i < cb->args[0]; i++) {
+			p = list_next_or_null_rcu(&nn->pol_list, &p->list,
+						  struct nfipsec_policy, list);
+			if (!p)
+				goto out;
+		}
+	}
+	list_for_each_entry_continue_rcu(p, &nn->pol_list, list) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfipsec_genl_family,
 				  NLM_F_MULTI, NFIPSEC_CMD_POLICY_GET);
@@ -1884,7 +1899,9 @@ static int nfipsec_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 		cb->args[0]++;
+		cb->args[1] = p->index;
 	}
+out:
 	rcu_read_unlock();
 	return skb->len;
 }

@@ -43,6 +43,7 @@ struct nfipsec_net {
 
 	/* SPD: see policy.c */
 	struct hlist_head *pol_hash;
+	struct hlist_head *pol_ihash;	/* by index */
 	struct list_head pol_list;	/* every policy, for dumps (RCU) */
 	struct list_head plens[3];	/* per direction: prefix groups */
 	unsigned int npol[3];
@@ -268,6 +269,7 @@ struct nfipsec_plen;
 
 struct nfipsec_policy {
 	struct hlist_node hnode;
+	struct hlist_node inode;	/* in pol_ihash, by index */
 	struct list_head list;
 	struct rcu_head rcu;
 	struct nfipsec_plen *pl;

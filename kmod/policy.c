@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
@@ -240,13 +241,27 @@ int nfipsec_spd_init(struct nfipsec_net *nn)
 		INIT_LIST_HEAD(&nn->plens[i]);
 	nn->pol_hash = kvzalloc(sizeof(*nn->pol_hash) << NFIPSEC_POL_HASH_BITS,
 				GFP_KERNEL);
-	return nn->pol_hash ? 0 : -ENOMEM;
+	if (!nn->pol_hash)
+		return -ENOMEM;
+	nn->pol_ihash = kvzalloc(sizeof(*nn->pol_ihash) <<
+				 NFIPSEC_POL_HASH_BITS, GFP_KERNEL);
+	if (!nn->pol_ihash) {
+		kvfree(nn->pol_hash);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void nfipsec_spd_exit(struct nfipsec_net *nn)
 {
 	nfipsec_spd_flush(nn, -1);
+	kvfree(nn->pol_ihash);
 	kvfree(nn->pol_hash);
+}
+
+static struct hlist_head *pol_ibucket(struct nfipsec_net *nn, u32 index)
+{
+	return &nn->pol_ihash[hash_32(index, NFIPSEC_POL_HASH_BITS)];
 }
 
 static bool sel_equal(const struct nfipsec_sel *a, const struct nfipsec_sel *b)
@@ -276,13 +291,18 @@ struct nfipsec_policy *nfipsec_policy_find(struct nfipsec_net *nn, u8 dir,
 	return NULL;
 }
 
+/*
+ * Under nn->lock or RCU. A policy found here is on pol_list too: writers
+ * put it on the list before the index hash and take it off the hash
+ * first, so a dump may go on from it (see nfipsec_policy_dump).
+ */
 struct nfipsec_policy *nfipsec_policy_by_index(struct nfipsec_net *nn,
 					       u32 index)
 {
 	struct nfipsec_policy *p;
 
-	list_for_each_entry_rcu(p, &nn->pol_list, list,
-				lockdep_is_held(&nn->lock))
+	hlist_for_each_entry_rcu(p, pol_ibucket(nn, index), inode,
+				 lockdep_is_held(&nn->lock))
 		if (p->index == index)
 			return p;
 	return NULL;
@@ -327,6 +347,7 @@ int nfipsec_policy_insert(struct nfipsec_net *nn, struct nfipsec_policy *p,
 		p->pl = old->pl;
 		hlist_replace_rcu(&old->hnode, &p->hnode);
 		list_replace_rcu(&old->list, &p->list);
+		hlist_replace_rcu(&old->inode, &p->inode);
 		call_rcu(&old->rcu, policy_free_rcu);
 		return 0;
 	}
@@ -352,6 +373,7 @@ found:
 		     &p->sel.src, &p->sel.dst);
 	hlist_add_head_rcu(&p->hnode, &nn->pol_hash[h]);
 	list_add_tail_rcu(&p->list, &nn->pol_list);
+	hlist_add_head_rcu(&p->inode, pol_ibucket(nn, p->index));
 	WRITE_ONCE(nn->npol[p->dir], nn->npol[p->dir] + 1);
 	return 0;
 }
@@ -360,6 +382,7 @@ void nfipsec_policy_unlink(struct nfipsec_net *nn, struct nfipsec_policy *p)
 {
 	lockdep_assert_held(&nn->lock);
 
+	hlist_del_rcu(&p->inode);
 	hlist_del_rcu(&p->hnode);
 	list_del_rcu(&p->list);
 	WRITE_ONCE(nn->npol[p->dir], nn->npol[p->dir] - 1);
@@ -376,9 +399,11 @@ void nfipsec_spd_flush(struct nfipsec_net *nn, int dir)
 	struct nfipsec_policy *p, *tmp;
 
 	mutex_lock(&nn->lock);
-	list_for_each_entry_safe(p, tmp, &nn->pol_list, list)
+	list_for_each_entry_safe(p, tmp, &nn->pol_list, list) {
 		if (dir < 0 || p->dir == dir)
 			nfipsec_policy_unlink(nn, p);
+		cond_resched();
+	}
 	mutex_unlock(&nn->lock);
 }
 

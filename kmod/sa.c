@@ -561,8 +561,10 @@ void nfipsec_sad_flush(struct nfipsec_net *nn, u8 proto)
 	struct nfipsec_sa *sa, *tmp;
 
 	mutex_lock(&nn->lock);
-	list_for_each_entry_safe(sa, tmp, &nn->sa_list, list)
+	list_for_each_entry_safe(sa, tmp, &nn->sa_list, list) {
 		if (!proto || sa->proto == proto)
 			nfipsec_sa_unlink(nn, sa);
+		cond_resched();
+	}
 	mutex_unlock(&nn->lock);
 }

@@ -6,7 +6,9 @@
 # from the JSON dumps), flushed; the kernel's unreclaimable slab memory
 # (SUnreclaim in /proc/meminfo) grows with the tables and comes back near
 # its baseline after the flush, and after the netns is gone and the module
-# unloaded. N=NFIPSEC_SCALE_N changes the count.
+# unloaded. N=NFIPSEC_SCALE_N changes the count. Then 100,000 policies
+# (NFIPSEC_SCALE_BIG): one batch, one dump of them all, a flush with a
+# dump running and a ping that must not stall.
 #
 #   nf: 10,000 transport SAs 10.0.0.1 -> 10.100.X.Y (AES-GCM, each with
 #       its own crypto transform) and 10,000 out policies, one per SA
@@ -76,6 +78,57 @@ else
 	fail slab-back-after-flush "loaded $base1 kB, full $full, after flush $after (tolerance $tol)"
 fi
 say "SUnreclaim kB after flush: $after"
+
+# Large dumps: 100,000 policies (issue 5; NFIPSEC_SCALE_BIG) in one
+# batch, listed whole (a dump split over many messages), then flushed
+# while a ping runs in another namespace: the machine must not stall
+# (no ping lost, none slower than a second).
+B=${NFIPSEC_SCALE_BIG:-100000}
+awk -v n="$B" 'BEGIN {
+	for (i = 0; i < n; i++)
+		printf "policy add dir out src 10.0.0.1/32 dst 10.%d.%d.%d/32 proto tcp dport %d action discard\n", 120 + int(i / 62500), int(i / 250) % 250, i % 250 + 1, 1 + i % 4
+	}' >"$T_DIR/huge.batch"
+t0=$EPOCHREALTIME
+check big-batch-installs nfctl nf -b "$T_DIR/huge.batch"
+t1=$EPOCHREALTIME
+say "$B policies: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s for the batch"
+t0=$EPOCHREALTIME
+check big-policy-list bash -c "ip netns exec nf $CTL -j policy list >$T_DIR/huge.json"
+t1=$EPOCHREALTIME
+say "listing $B policies: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+# all of them, and the last one added whole
+check_eq big-policy-list-count "$B 10.121.149.250/32" \
+	"$(jq -r 'length, .[-1].sel.dst' "$T_DIR/huge.json" | tr '\n' ' ' | sed 's/ $//')"
+mkns pa pb || { fail setup "mkns pa pb"; finish; }
+link pa va pb vb
+addr pa va 10.250.0.1/24
+addr pb vb 10.250.0.2/24
+nsx pa ping -q -c 40 -i 0.1 -W 1 10.250.0.2 >"$T_DIR/ping.out" 2>&1 &
+pp=$!
+# and a dump under way while the table goes: it ends, well formed
+nsx nf "$CTL" -j policy list >"$T_DIR/partial.json" 2>"$T_DIR/partial.err" &
+dp=$!
+sleep 1
+t0=$EPOCHREALTIME
+check big-flush nfctl nf policy flush
+t1=$EPOCHREALTIME
+wait $pp
+if wait $dp && n=$(jq length "$T_DIR/partial.json") && [ "$n" -le "$B" ]; then
+	ok big-dump-during-flush
+	say "a dump running during the flush listed $n policies"
+else
+	fail big-dump-during-flush "$(head -c 300 "$T_DIR/partial.err")"
+fi
+say "flush of $B policies: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; ping: $(tail -2 "$T_DIR/ping.out" | tr '\n' ' ')"
+check_eq big-flush-ping-lost 0 \
+	"$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$T_DIR/ping.out")"
+maxrtt=$(sed -n 's|.*= [0-9.]*/[0-9.]*/\([0-9.]*\)/.*|\1|p' "$T_DIR/ping.out")
+if awk -v m="${maxrtt:-99999}" 'BEGIN { exit !(m < 1000) }'; then
+	ok big-flush-no-stall
+else
+	fail big-flush-no-stall "ping max RTT ${maxrtt:-none} ms during the flush"
+fi
+check_eq big-flushed-empty 0 "$(nfctl nf -j policy list | jq length)"
 
 cleanup_all
 unload_module
