@@ -163,8 +163,8 @@
  *   DEL and GET name a policy by INDEX, or by DIR, PRIORITY and SEL.
  *   FLUSH removes every policy (or those of DIR if given). A dump lists
  *   the policies oldest first, split across messages (100,000 are
- *   tested); policies deleted while it runs may or may not be listed,
- *   those that stay are listed once.
+ *   tested). It is not a snapshot: while policies are deleted it may
+ *   miss some that stay; list again for an exact view.
  *
  * NFIPSEC_CMD_STATS_GET (do)
  *   Reply: NFIPSEC_A_STATS, a nest with one u64 per enum nfipsec_drop
