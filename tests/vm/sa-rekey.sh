@@ -18,21 +18,28 @@
 # The policies name no SPI, so they stay: nfipsec sends on the newest SA
 # of a template as soon as it is added (and XFRM once the old is gone).
 #
-# Shorter than the issue's 20 rounds of 2 s: under emulation, on a shared
+# The issue asks for 20 rounds of 2 s. Under emulation, on a shared
 # machine, a program start costs from a quarter of a second to several
 # seconds when the TCP flow competes for the CPU, and a round starts five
-# programs; a run of 20 rounds took over 400 s, and 10 rounds 130 s (about
-# 2.5 s a program start on a loaded machine). So ROUNDS=6 and PERIOD=1
-# by default (NFIPSEC_REKEY_ROUNDS=20 NFIPSEC_REKEY_PERIOD=2 for the
-# issue's figures); a round that runs over its period starts the next at
-# once, and the output says how long the rounds took. The TCP flow is
-# 256 KiB transfers one after the other, with a pause, for the same reason.
+# programs: 20 rounds took 100 s on a lightly loaded host and over 400 s
+# on a busy one. So the full 20 x 2 s runs on one kernel (below) and 6 x
+# 1 s on the other; NFIPSEC_REKEY_ROUNDS and NFIPSEC_REKEY_PERIOD set
+# both. A round that runs over its period starts the next at once, and
+# the output says how long the rounds took. The TCP flow is 256 KiB
+# transfers one after the other, with a pause, for the same reason.
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 . "$(dirname "$0")/esp-lib.inc"
 esp_setup
-ROUNDS=${NFIPSEC_REKEY_ROUNDS:-6}
-PERIOD=${NFIPSEC_REKEY_PERIOD:-1}
+# The issue's 20 rounds of 2 s on 6.1 (about 100 s of rounds on a busy
+# host, 0 pings lost), 6 of 1 s on the other kernels: one lane in each
+# suite run checks the full figure without making it the longer lane.
+case $(uname -r) in
+6.1.*-amd64) r=20 p=2 ;;
+*) r=6 p=1 ;;
+esac
+ROUNDS=${NFIPSEC_REKEY_ROUNDS:-$r}
+PERIOD=${NFIPSEC_REKEY_PERIOD:-$p}
 NF=10.0.0.1
 XF=10.0.0.2
 MODE="mode transport"
