@@ -299,13 +299,7 @@ static void ah_output_finish(struct nfipsec_ah_ctx *ctx, int err)
 	memcpy(skb->data, ctx->saved, ctx->hdr_len);
 	if (skb->protocol == htons(ETH_P_IP))
 		ip_send_check(ip_hdr(skb));
-	if (!nfipsec_sa_lft_use(sa, ctx->len)) {
-		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
-		goto out;
-	}
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, ctx->len);
-	nfipsec_output_next(nn, &ctx->x, skb);
+	nfipsec_output_done(nn, sa, &ctx->x, skb, ctx->len);
 out:
 	ah_ctx_done(ctx);
 }
@@ -521,12 +515,7 @@ static void ah_input_finish(struct nfipsec_ah_ctx *ctx, int err)
 	memcpy(skb->data, ctx->saved, ctx->hdr_len);
 	ah = (void *)(skb->data + ctx->hdr_len);
 	hlen = (ah->hdrlen + 2) * 4;
-	if (sa->mode == NFIPSEC_MODE_TUNNEL)
-		reason = nfipsec_decap_tunnel(sa, skb, ctx->hdr_len + hlen,
-					      ah->nexthdr);
-	else
-		reason = nfipsec_decap_transport(sa, skb, ctx->hdr_len, hlen,
-						 ah->nexthdr);
+	reason = nfipsec_decap(sa, skb, ctx->hdr_len, hlen, ah->nexthdr);
 	if (reason)
 		goto drop;
 	nfipsec_input_decapped(nn, &ctx->x, skb);

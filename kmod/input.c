@@ -119,8 +119,8 @@ static int check_policy(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 					  NFIPSEC_DROP_POLICY_MISMATCH;
 }
 
-int nfipsec_decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
-			 unsigned int off, u8 nh)
+static int decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
+			unsigned int off, u8 nh)
 {
 	u8 outer_dsf, inner_dsf;
 
@@ -167,9 +167,8 @@ int nfipsec_decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
 	return 0;
 }
 
-/* Remove @hdr bytes at @esp_off; @nh is the protocol that follows. */
-int nfipsec_decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
-			    unsigned int esp_off, unsigned int hdr, u8 nh)
+static int decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
+			   unsigned int esp_off, unsigned int hdr, u8 nh)
 {
 	if (sa->family == AF_INET) {
 		struct iphdr *iph;
@@ -194,6 +193,19 @@ int nfipsec_decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
 			htons(skb->len - sizeof(struct ipv6hdr));
 	}
 	return 0;
+}
+
+/*
+ * Remove the ESP or AH header of @sa, @hdr bytes at @off from the network
+ * header, and in tunnel mode the outer header; @nh is the protocol that
+ * follows. Returns 0 or the drop reason.
+ */
+int nfipsec_decap(struct nfipsec_sa *sa, struct sk_buff *skb,
+		  unsigned int off, unsigned int hdr, u8 nh)
+{
+	if (sa->mode == NFIPSEC_MODE_TUNNEL)
+		return decap_tunnel(sa, skb, off + hdr, nh);
+	return decap_transport(sa, skb, off, hdr, nh);
 }
 
 static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
@@ -237,10 +249,7 @@ static void esp_input_finish(struct nfipsec_esp_ctx *ctx, int err)
 		consume_skb(skb);
 		goto out;
 	}
-	if (sa->mode == NFIPSEC_MODE_TUNNEL)
-		reason = nfipsec_decap_tunnel(sa, skb, ctx->esp_off + hdr, nh);
-	else
-		reason = nfipsec_decap_transport(sa, skb, ctx->esp_off, hdr, nh);
+	reason = nfipsec_decap(sa, skb, ctx->esp_off, hdr, nh);
 	if (reason)
 		goto drop;
 	nfipsec_input_decapped(nn, &ctx->x, skb);
@@ -340,29 +349,19 @@ static void input_step(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 }
 
 /*
- * Where the ESP or AH header of the packet at skb->data (its network
- * header) is: IPv4, right after the header unless the packet is a
- * fragment; IPv6, after hop-by-hop, routing and destination options
- * headers (RFC 4302 section 3.1.1, RFC 4303 section 3.1.1). Sets *proto;
- * -1 if the packet carries neither there.
+ * IPv6: where the ESP or AH header is, after the hop-by-hop, routing and
+ * destination options headers that may precede it (RFC 4302 section
+ * 3.1.1, RFC 4303 section 3.1.1; ipv6_skip_exthdr would skip AH too).
+ * @off is where the header of next-header value @nh starts. Sets *proto;
+ * -1 if neither is there within 8 headers.
  */
-int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto)
+int nfipsec_ipv6_ipsec_off(const struct sk_buff *skb, int off, u8 nh,
+			   u8 *proto)
 {
-	unsigned int off = sizeof(struct ipv6hdr);
 	const u8 *p;
-	u8 nh, buf[2];
+	u8 buf[2];
 	int i;
 
-	if (family == AF_INET) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if ((iph->protocol != IPPROTO_ESP &&
-		     iph->protocol != IPPROTO_AH) || ip_is_fragment(iph))
-			return -1;
-		*proto = iph->protocol;
-		return ip_hdrlen(skb);
-	}
-	nh = ipv6_hdr(skb)->nexthdr;
 	for (i = 0; i < 8; i++) {
 		if (nh == IPPROTO_ESP || nh == IPPROTO_AH) {
 			*proto = nh;
@@ -378,6 +377,27 @@ int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto)
 		off += (p[1] + 1) * 8;
 	}
 	return -1;
+}
+
+/*
+ * Where the ESP or AH header of the packet at skb->data (its network
+ * header) is: IPv4, right after the header unless the packet is a
+ * fragment; IPv6, see nfipsec_ipv6_ipsec_off. Sets *proto; -1 if the
+ * packet carries neither there.
+ */
+int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto)
+{
+	if (family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if ((iph->protocol != IPPROTO_ESP &&
+		     iph->protocol != IPPROTO_AH) || ip_is_fragment(iph))
+			return -1;
+		*proto = iph->protocol;
+		return ip_hdrlen(skb);
+	}
+	return nfipsec_ipv6_ipsec_off(skb, sizeof(struct ipv6hdr),
+				      ipv6_hdr(skb)->nexthdr, proto);
 }
 
 /* The SA of the ESP or AH at @off of the packet, for this host; under RCU. */

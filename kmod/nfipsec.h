@@ -371,6 +371,9 @@ void nfipsec_output(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 		    struct sk_buff *skb);
 void nfipsec_output_next(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 			 struct sk_buff *skb);
+void nfipsec_output_done(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct nfipsec_xfrms *x, struct sk_buff *skb,
+			 unsigned int len);
 void nfipsec_out_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		      struct sk_buff *skb, int reason);
 unsigned int nfipsec_overhead_after(const struct nfipsec_xfrms *x);
@@ -394,12 +397,12 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 			    struct sk_buff *skb);
 void nfipsec_in_drop(struct nfipsec_net *nn, struct nfipsec_sa *sa,
 		     struct sk_buff *skb, int reason);
-int nfipsec_decap_tunnel(struct nfipsec_sa *sa, struct sk_buff *skb,
-			 unsigned int off, u8 nh);
-int nfipsec_decap_transport(struct nfipsec_sa *sa, struct sk_buff *skb,
-			    unsigned int off, unsigned int hdr, u8 nh);
+int nfipsec_decap(struct nfipsec_sa *sa, struct sk_buff *skb,
+		  unsigned int off, unsigned int hdr, u8 nh);
 int nfipsec_ipv6_nhoff(struct sk_buff *skb, unsigned int hdr_off);
 int nfipsec_ipsec_off(struct sk_buff *skb, u16 family, u8 *proto);
+int nfipsec_ipv6_ipsec_off(const struct sk_buff *skb, int off, u8 nh,
+			   u8 *proto);
 void nfipsec_esp_input(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
 		       struct sk_buff *skb, unsigned int esp_off);
 void nfipsec_esp_output(struct nfipsec_net *nn,

@@ -208,24 +208,33 @@ unsigned int nfipsec_overhead_after(const struct nfipsec_xfrms *x)
 	return n;
 }
 
+/*
+ * @skb was transformed by @sa, stage of @x: count its @len payload bytes
+ * against the SA's lifetime and counters, and pass it on (ESP and AH).
+ */
+void nfipsec_output_done(struct nfipsec_net *nn, struct nfipsec_sa *sa,
+			 struct nfipsec_xfrms *x, struct sk_buff *skb,
+			 unsigned int len)
+{
+	if (!nfipsec_sa_lft_use(sa, len)) {
+		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
+		return;
+	}
+	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
+	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, len);
+	nfipsec_output_next(nn, x, skb);
+}
+
 static void esp_output_finish(struct nfipsec_esp_ctx *ctx, int err)
 {
 	struct nfipsec_net *nn = ctx->nn;
 	struct nfipsec_sa *sa = ctx->sa;
 	struct sk_buff *skb = ctx->skb;
 
-	if (err) {
+	if (err)
 		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_CRYPTO);
-		goto out;
-	}
-	if (!nfipsec_sa_lft_use(sa, ctx->len)) {
-		nfipsec_out_drop(nn, sa, skb, NFIPSEC_DROP_EXPIRED);
-		goto out;
-	}
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_PACKETS_OUT, 1);
-	nfipsec_sa_stat_add(sa, NFIPSEC_SA_STAT_BYTES_OUT, ctx->len);
-	nfipsec_output_next(nn, &ctx->x, skb);
-out:
+	else
+		nfipsec_output_done(nn, sa, &ctx->x, skb, ctx->len);
 	esp_ctx_done(ctx);
 }
 

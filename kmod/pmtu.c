@@ -137,34 +137,6 @@ void nfipsec_pmtu_icmp4(struct nfipsec_net *nn, struct sk_buff *skb)
 	pmtu_learned(nn, spi, cur, mtu);
 }
 
-/*
- * The ESP or AH header of the IPv6 packet quoted at @qoff, after its
- * hop-by-hop, routing and destination options headers (ipv6_skip_exthdr
- * would skip AH too). Sets *proto; -1 if there is none.
- */
-static int quoted_ipsec6(struct sk_buff *skb, int qoff, u8 *proto)
-{
-	int off = qoff + sizeof(struct ipv6hdr), i;
-	u8 nh = ((struct ipv6hdr *)(skb->data + qoff))->nexthdr, buf[2];
-	const u8 *p;
-
-	for (i = 0; i < 8; i++) {
-		if (nh == IPPROTO_ESP || nh == IPPROTO_AH) {
-			*proto = nh;
-			return off;
-		}
-		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING &&
-		    nh != NEXTHDR_DEST)
-			return -1;
-		p = skb_header_pointer(skb, off, sizeof(buf), buf);
-		if (!p)
-			return -1;
-		nh = p[0];
-		off += (p[1] + 1) * 8;
-	}
-	return -1;
-}
-
 void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
 {
 	union nf_inet_addr src = {}, dst = {};
@@ -193,7 +165,8 @@ void nfipsec_pmtu_icmp6(struct nfipsec_net *nn, struct sk_buff *skb)
 	qh = (const struct ipv6hdr *)(skb->data + qoff);
 	if (qh->version != 6 || !ipv6_addr_equal(&qh->saddr, &ip6h->daddr))
 		return;
-	eoff = quoted_ipsec6(skb, qoff, &nh);
+	eoff = nfipsec_ipv6_ipsec_off(skb, qoff + sizeof(*qh), qh->nexthdr,
+				      &nh);
 	if (eoff < 0)
 		return;
 	spi = skb_header_pointer(skb, eoff + (nh == IPPROTO_AH ? 4 : 0),
