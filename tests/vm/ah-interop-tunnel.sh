@@ -7,6 +7,8 @@
 # each way, compared byte for byte at the far end. The cross-family
 # tunnels are in ah-interop-tunnel-x.sh.
 # Topology and cases: tests/vm/esp-lib.inc.
+# Each suite run covers every algorithm here, part on one test kernel
+# and part on the other (esp-lib.inc, matrix_share).
 #
 #   nf (nfipsec) ----veth---- xf (XFRM)
 . "$(dirname "$0")/esp-lib.inc"
