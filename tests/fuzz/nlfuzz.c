@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "nfipsec.h"
+#include "rnd.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -53,28 +54,6 @@
 #ifndef NLM_F_ACK_TLVS
 #define NLM_F_ACK_TLVS 0x200
 #endif
-
-/* ---- random ------------------------------------------------------------- */
-
-static uint64_t rs;
-static uint64_t rnd(void)
-{
-	rs ^= rs >> 12;
-	rs ^= rs << 25;
-	rs ^= rs >> 27;
-	return rs * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int rn(unsigned int n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static void rbytes(uint8_t *p, unsigned int n)
-{
-	while (n--)
-		*p++ = rnd();
-}
 
 /* ---- the attribute schema, from the uapi enums ---------------------------- */
 

@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rnd.h"
+
 #define V4_NF 0x0a000001	/* 10.0.0.1: nfipsec's side */
 #define V4_XF 0x0a000002	/* 10.0.0.2: ours */
 #define V4_IN_NF 0x0a010001	/* 10.1.0.1, 10.2.0.1: tunnel inner */
@@ -91,26 +93,6 @@ static struct fsa sas[] = {
 };
 #define NSAS (sizeof(sas) / sizeof(sas[0]))
 
-/* xorshift64*: small, fast, and the same everywhere */
-static uint64_t rs;
-static uint64_t rnd(void)
-{
-	rs ^= rs >> 12;
-	rs ^= rs << 25;
-	rs ^= rs >> 27;
-	return rs * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int rn(unsigned int n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static void rbytes(uint8_t *p, unsigned int n)
-{
-	while (n--)
-		*p++ = rnd();
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
