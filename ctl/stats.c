@@ -31,6 +31,7 @@ static const char *const drop_names[NFIPSEC_DROP_MAX + 1] = {
 	[NFIPSEC_DROP_BUNDLE] = "bundle",
 	[NFIPSEC_DROP_NATT_KEEPALIVE] = "natt-keepalive",
 	[NFIPSEC_DROP_ENCAP_MISMATCH] = "encap-mismatch",
+	[NFIPSEC_DROP_CONNTRACK] = "conntrack",
 };
 
 static const char *const counter_names[NFIPSEC_CNT_MAX + 1] = {

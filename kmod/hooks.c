@@ -17,7 +17,9 @@
  *   POST_ROUTING  the out policy decides: bypass, discard, or protect with
  *                 the SAs its templates name (output.c). Our own ESP
  *                 packets pass through again, recognised by the per-CPU
- *                 nfipsec_in_xmit flag set around ip_local_out.
+ *                 nfipsec_in_xmit flag set around ip_local_out. This runs
+ *                 just before conntrack's confirm hook, which a packet we
+ *                 take never reaches: we confirm its entry ourselves.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +29,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/addrconf.h>
+#include <net/netfilter/nf_conntrack_core.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/route.h>
@@ -213,6 +216,16 @@ static unsigned int nfipsec_post(void *priv, struct sk_buff *skb,
 	}
 	if (resolve_bundle(nn, p, &pkt, &x))
 		return NF_DROP;
+	/*
+	 * The flow's conntrack entry (when this netns tracks) is confirmed
+	 * here, as the confirm hook after us would have done: the reply,
+	 * decapsulated, then finds the flow established.
+	 */
+	if (nf_conntrack_confirm(skb) != NF_ACCEPT) {
+		nfipsec_xfrms_put(&x);
+		nfipsec_drop_inc(nn, NFIPSEC_DROP_CONNTRACK);
+		return NF_DROP;
+	}
 	nfipsec_output(nn, &x, skb);
 	nfipsec_xfrms_put(&x);
 	return NF_STOLEN;

@@ -40,9 +40,7 @@
  * path MTU on that route (ipv4_update_pmtu/ip6_update_pmtu), so the next
  * packet finds it here. An inner MTU below 576 (IPv4) or 1280 (IPv6)
  * cannot be asked of the sender; the outer packet is fragmented then.
- * TODO: the inner packet is stolen before conntrack confirms it, so
- * "ct state established" never matches tunnelled flows on this host;
- * confirm it (nf_conntrack_confirm) before stealing.
+ * The inner packet's conntrack entry was confirmed by the hook (hooks.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -117,12 +117,18 @@ sa_stat() {
 			'.[] | select(.spi == $spi) | .stats.'"$3"
 }
 
-# The module reassembles inbound ESP with the kernel's defrag helpers.
+# The modules nfipsec uses (the defrag helpers that reassemble inbound
+# ESP, conntrack whose entries it confirms), as modinfo lists them.
+module_deps() {
+	modinfo -F depends "$NFIPSEC_KO" | tr ',' ' '
+}
+
 load_module() {
 	lsmod | grep -q '^nfipsec ' && return 0
 	# A kernel without a module tree (the debug kernel) has them built in.
 	if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
-		modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 || return 1
+		# shellcheck disable=SC2046
+		modprobe -a $(module_deps) || return 1
 	fi
 	insmod "$NFIPSEC_KO"
 }

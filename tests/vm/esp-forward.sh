@@ -136,6 +136,28 @@ check "nfipsec on both gateways: configure" pair nf nf
 hosts "nf-nf: IPv4 subnets" 10.1.0.2 10.2.0.2 0x4001
 hosts "nf-nf: IPv6 subnets" fd01::2 fd02::2 0x6001
 
+# A stateful firewall on g1: flows may only start from h1's side, and
+# replies are let in as "ct state established". The tunnelled request
+# leaves through nfipsec's POST_ROUTING hook, which takes the packet
+# before conntrack's own confirm hook: nfipsec confirms the entry itself,
+# or every reply would look new and be dropped.
+nsx g1 nft -f - <<-'EOF'
+	table inet sf {
+		chain gate {
+			type filter hook forward priority 0; policy drop;
+			ct state established,related accept
+			iifname "e1" accept
+		}
+	}
+	EOF
+check "stateful g1: h1 pings h2, the reply is established" \
+	ping_any h1 10.2.0.2 -c2 -W3
+check "stateful g1: TCP from h1 through the tunnel" \
+	tcp_transfer h1 h2 10.2.0.2 262144
+check_fails "stateful g1: a new flow from h2 is dropped" . \
+	ping_any h2 10.1.0.2 -c1 -W2
+nsx g1 nft delete table inet sf
+
 # DSCP and ECN (RFC 4301 5.1.2, RFC 6040 normal mode): a ping from h1
 # marked EF with ECT(0) (TOS 0xba) leaves g1 with the same TOS on the
 # outer header, arrives at h2 unchanged, and with TTL 62 (64, less g1

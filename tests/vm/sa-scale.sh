@@ -27,7 +27,8 @@ near() { [ $(( $2 > $1 ? $2 - $1 : $1 - $2 )) -le "$3" ]; }
 
 # the defrag helpers first (load_module's), so the baseline has them
 if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
-	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6
+	# shellcheck disable=SC2046
+	modprobe -a $(module_deps)
 fi
 base0=$(slab)
 load_module || { fail load "insmod $NFIPSEC_KO"; finish; }
