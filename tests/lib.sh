@@ -178,7 +178,8 @@ tcp_transfer() {
 # Make-before-break rekeying of an ESP pair between namespaces nf
 # (nfipsec, address $NF) and xf (Linux XFRM, address $XF), as an IKE daemon
 # does it (doc/negotiator.md); $MODE ("mode transport") and $TMPL (the
-# policies' template) as the caller sets them. Used by sa-rekey.sh and
+# policies' template) as the caller sets them; $REKEY_IN_OPTS, if set, is
+# added to nf's inbound SAs (a replay window). Used by sa-rekey.sh and
 # fault-soak.sh. Bash builtins only in a round: every program start
 # counts under emulation (the keys are test keys: $RANDOM is no key
 # generator).
@@ -199,7 +200,7 @@ rekey_first() {
 	in_nf=$(spi_of "$(nfctl nf sa allocspi src $XF dst $NF proto esp $MODE)")
 	in_xf=$(spi_of "$(ip -n xf xfrm state allocspi src $NF dst $XF proto esp $MODE)")
 	old_in_nf=; old_in_xf=
-	printf '%s\n' "sa update src $XF dst $NF proto esp spi $in_nf $MODE $k_in" \
+	printf '%s\n' "sa update src $XF dst $NF proto esp spi $in_nf $MODE $k_in ${REKEY_IN_OPTS:-}" \
 		"sa add src $NF dst $XF proto esp spi $in_xf $MODE $k_out" \
 		"policy add dir out src $NF/32 dst $XF/32 $TMPL" \
 		"policy add dir in src $XF/32 dst $NF/32 $TMPL" >"$T_DIR/nf.batch"
@@ -229,7 +230,9 @@ rekey_round() {
 		fail "round-$r-allocspi" "nf '$n_in_nf' xf '$n_in_xf'"
 		return 1
 	fi
-	nfctl nf sa update src $XF dst $NF proto esp spi "$n_in_nf" $MODE $k_in ||
+	# shellcheck disable=SC2086
+	nfctl nf sa update src $XF dst $NF proto esp spi "$n_in_nf" $MODE $k_in \
+		${REKEY_IN_OPTS:-} ||
 		fail "round-$r-nf-in"
 	{
 		echo "xfrm state update src $NF dst $XF proto esp spi $n_in_xf $MODE $k_out"

@@ -36,8 +36,7 @@ slab0=$(slab)
 # rmmod_retry: a dump or a request in flight holds the module for a
 # moment (rmmod then says "in use"); 50 tries, 0.1 s apart
 rmmod_retry() {
-	local i
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		rmmod nfipsec 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -147,10 +146,14 @@ for r in 1 2 3; do
 	# nothing of nf runs: the namespace goes as soon as it is unnamed
 	ip netns pids nf | xargs -r kill
 	check "netns-del-$r" ip netns del nf
-	T_NS=(xf)
+	T_NS=(xf)	# (for cleanup_all)
 	sleep 1
 	kill -INT $P
 	wait $P
+	# the transfer into the deleted namespace would stall until socat's
+	# timeouts
+	# shellcheck disable=SC2046
+	kill $(ps -o pid= --ppid $T) 2>/dev/null
 	wait $T
 	if [ "${got:-0}" -gt 0 ]; then ok "netns-del-$r-had-traffic"
 	else fail "netns-del-$r-had-traffic" "packets_in '$got'"; fi
