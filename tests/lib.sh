@@ -180,3 +180,81 @@ tcp_transfer() {
 	fi
 	wait $spid && cmp -s "$f" "$out"
 }
+
+# Make-before-break rekeying of an ESP pair between namespaces nf
+# (nfipsec, address $NF) and xf (Linux XFRM, address $XF), as an IKE daemon
+# does it (doc/negotiator.md); $MODE ("mode transport") and $TMPL (the
+# policies' template) as the caller sets them; $REKEY_IN_OPTS, if set, is
+# added to nf's inbound SAs (a replay window). Used by sa-rekey.sh and
+# fault-soak.sh. Bash builtins only in a round: every program start
+# counts under emulation (the keys are test keys: $RANDOM is no key
+# generator).
+newkey() {
+	local k=
+	for _ in 1 2 3 4 5 6 7 8 9 10; do printf -v k '%s%04x' "$k" $RANDOM; done
+	printf "aead rfc4106(gcm(aes)) 0x%s 128" "$k"
+}
+spi_of() { [[ $1 =~ spi\ (0x[0-9a-f]+) ]] && echo "${BASH_REMATCH[1]}"; }
+usec() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
+
+# rekey_first: round 0, the first pair from ALLOCSPI on both sides and the
+# policies (which name no SPI, so they stay). Sets in_nf and in_xf (each
+# side's inbound SPI); old_in_nf and old_in_xf (the round before's) empty.
+rekey_first() {
+	local k_in k_out
+	k_in=$(newkey); k_out=$(newkey)	# nf's inbound / nf's outbound keys
+	in_nf=$(spi_of "$(nfctl nf sa allocspi src $XF dst $NF proto esp $MODE)")
+	in_xf=$(spi_of "$(ip -n xf xfrm state allocspi src $NF dst $XF proto esp $MODE)")
+	old_in_nf=; old_in_xf=
+	printf '%s\n' "sa update src $XF dst $NF proto esp spi $in_nf $MODE $k_in ${REKEY_IN_OPTS:-}" \
+		"sa add src $NF dst $XF proto esp spi $in_xf $MODE $k_out" \
+		"policy add dir out src $NF/32 dst $XF/32 $TMPL" \
+		"policy add dir in src $XF/32 dst $NF/32 $TMPL" >"$T_DIR/nf.batch"
+	printf '%s\n' "xfrm state update src $NF dst $XF proto esp spi $in_xf $MODE $k_out" \
+		"xfrm state add src $XF dst $NF proto esp spi $in_nf $MODE $k_in" \
+		"xfrm policy add dir out src $XF/32 dst $NF/32 $TMPL" \
+		"xfrm policy add dir in src $NF/32 dst $XF/32 $TMPL" >"$T_DIR/xf.batch"
+	nfctl nf -b "$T_DIR/nf.batch" && ip -n xf -batch "$T_DIR/xf.batch" &&
+		nsx nf ping -c1 -W3 $XF >/dev/null
+}
+
+# rekey_round R: one round.
+#   1. nf: sa allocspi (inbound SPI, larval);  xf: ip xfrm state allocspi
+#   2. nf: sa update fills its new inbound SA with keys
+#   3. xf (one ip -batch): fills its new inbound SA, adds the new outbound
+#      SA (to nf's new SPI), deletes its old outbound one, deletes its
+#      inbound SA of two rounds ago (the grace period: one round)
+#   4. nf (one nfipsecctl -b): the same on its side
+# A failed step is a FAIL line "round-R-..."; returns 1 if allocspi failed
+# (nothing changed then).
+rekey_round() {
+	local r=$1 k_in k_out n_in_nf n_in_xf
+	k_in=$(newkey); k_out=$(newkey)
+	n_in_nf=$(spi_of "$(nfctl nf sa allocspi src $XF dst $NF proto esp $MODE)")
+	n_in_xf=$(spi_of "$(ip -n xf xfrm state allocspi src $NF dst $XF proto esp $MODE)")
+	if [ -z "$n_in_nf" ] || [ -z "$n_in_xf" ]; then
+		fail "round-$r-allocspi" "nf '$n_in_nf' xf '$n_in_xf'"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	nfctl nf sa update src $XF dst $NF proto esp spi "$n_in_nf" $MODE $k_in \
+		${REKEY_IN_OPTS:-} ||
+		fail "round-$r-nf-in"
+	{
+		echo "xfrm state update src $NF dst $XF proto esp spi $n_in_xf $MODE $k_out"
+		echo "xfrm state add src $XF dst $NF proto esp spi $n_in_nf $MODE $k_in"
+		echo "xfrm state del src $XF dst $NF proto esp spi $in_nf"
+		[ -n "$old_in_xf" ] &&
+			echo "xfrm state del src $NF dst $XF proto esp spi $old_in_xf"
+	} >"$T_DIR/xf.batch"
+	ip -n xf -batch "$T_DIR/xf.batch" || fail "round-$r-xf"
+	{
+		echo "sa add src $NF dst $XF proto esp spi $n_in_xf $MODE $k_out"
+		echo "sa del src $NF dst $XF proto esp spi $in_xf"
+		[ -n "$old_in_nf" ] &&
+			echo "sa del src $XF dst $NF proto esp spi $old_in_nf"
+	} >"$T_DIR/nf.batch"
+	nfctl nf -b "$T_DIR/nf.batch" || fail "round-$r-nf"
+	old_in_nf=$in_nf; old_in_xf=$in_xf
+	in_nf=$n_in_nf; in_xf=$n_in_xf
+}
