@@ -516,6 +516,8 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
 	NFIPSEC_DROP_NATT_KEEPALIVE,	/* NAT keepalive (RFC 3948 2.3), not an error */
 	NFIPSEC_DROP_ENCAP_MISMATCH,	/* ESP in UDP or not, port, as SA says not */
+	NFIPSEC_DROP_UNPROTECTED,	/* routed into an nfipsec device, no protect */
+	NFIPSEC_DROP_NO_LINK,		/* the SA's link is gone or down */
 	__NFIPSEC_DROP_MAX
 };
 
