@@ -162,7 +162,7 @@ ip -n nf route replace 10.2.0.1/32 dev tun0 src 10.1.0.1
 check link-up-again nsx xf ping -c2 -i0.2 -W2 10.1.0.1
 
 TIDX=$(ip -n nf -j link show dev tun0 | jq -r '.[0].ifindex')
-nsx xf ping -f -w 4 10.1.0.1 >/dev/null 2>&1 &
+nsx xf ping -f -w 3 10.1.0.1 >/dev/null 2>&1 &
 FLOOD=$!
 sleep 1
 check link-del-live nfctl nf link del tun0
@@ -186,9 +186,9 @@ check link-relinked nsx xf ping -c2 -i0.2 -W2 10.1.0.1
 say "t=$SECONDS"
 
 # --- 6. netns deletion and rmmod with links -------------------------------
-nsx xf ping -f -w 4 10.1.0.1 >/dev/null 2>&1 &
+nsx xf ping -f -w 3 10.1.0.1 >/dev/null 2>&1 &
 FLOOD=$!
-nsx nf ping -f -w 4 10.2.0.1 >/dev/null 2>&1 &
+nsx nf ping -f -w 3 10.2.0.1 >/dev/null 2>&1 &
 FLOOD2=$!
 sleep 1
 ip netns del nf
