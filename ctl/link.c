@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -205,7 +204,7 @@ static int link_add(struct nl_ctx *r, int argc, char **argv)
 	const char *cmd = "link add";
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	struct nlattr *nest, *af;
+	struct nlattr *nest;
 	uint32_t mtu = 0;
 	bool up = false;
 	int i;
@@ -228,6 +227,11 @@ static int link_add(struct nl_ctx *r, int argc, char **argv)
 	}
 	nlh = rt_request(r, RTM_NEWLINK,
 			 NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	if (up) {
+		ifi->ifi_flags = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+	}
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
@@ -236,30 +240,6 @@ static int link_add(struct nl_ctx *r, int argc, char **argv)
 	mnl_attr_nest_end(nlh, nest);
 	if (nl_talk(r, nlh, NULL, NULL))
 		return fail(cmd, "%s: %s", argv[0], r->err);
-	/*
-	 * No IPv6 link-local address, hence no router solicitation or MLD
-	 * report routed into a tunnel that no policy may cover (it would be
-	 * dropped and counted as unprotected). Before the link goes up.
-	 */
-	nlh = rt_request(r, RTM_SETLINK, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
-	nest = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-	af = mnl_attr_nest_start(nlh, AF_INET6);
-	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-	mnl_attr_nest_end(nlh, af);
-	mnl_attr_nest_end(nlh, nest);
-	if (nl_talk(r, nlh, NULL, NULL) && r->err[0])
-		fprintf(stderr, "nfipsecctl: %slink add: %s: no IPv6 address generation mode: %s\n",
-			line_prefix(), argv[0], r->err);
-	if (!up)
-		return 0;
-	nlh = rt_request(r, RTM_SETLINK, NLM_F_ACK);
-	ifi = mnl_nlmsg_get_payload(nlh);
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
-	if (nl_talk(r, nlh, NULL, NULL))
-		return fail(cmd, "%s: up: %s", argv[0], r->err);
 	return 0;
 }
 

@@ -31,6 +31,8 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
 
 #include "nfipsec.h"
 #include "compat.h"
@@ -80,6 +82,22 @@ static void nfipsec_dev_setup(struct net_device *dev)
 	nfipsec_dev_set_netns_local(dev);
 }
 
+/*
+ * No IPv6 address generation: no link-local address, hence no router
+ * solicitation of the stack's own routed into the device (it would count
+ * as unprotected). Addresses may still be added, or another mode set.
+ * Under RTNL, after register_netdevice() made the inet6_dev.
+ */
+static void nfipsec_dev_no_addrconf(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (idev)
+		WRITE_ONCE(idev->cnf.addr_gen_mode, IN6_ADDR_GEN_MODE_NONE);
+#endif
+}
+
 static void nfipsec_link_setup(struct net_device *dev)
 {
 	nfipsec_dev_setup(dev);
@@ -97,11 +115,24 @@ static int nfipsec_link_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+static int nfipsec_link_newlink(struct net *src_net, struct net_device *dev,
+				struct nlattr *tb[], struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	int err = register_netdevice(dev);
+
+	if (err)
+		return err;
+	nfipsec_dev_no_addrconf(dev);
+	return 0;
+}
+
 /* Links: the kind's ops, registered; ip link add/del work on them. */
 static struct rtnl_link_ops nfipsec_link_ops __read_mostly = {
 	.kind = "nfipsec",
 	.setup = nfipsec_link_setup,
 	.validate = nfipsec_link_validate,
+	.newlink = nfipsec_link_newlink,
 };
 
 /*
@@ -155,6 +186,7 @@ int nfipsec_dev_create(struct nfipsec_net *nn)
 		free_netdev(dev);
 		return err;
 	}
+	nfipsec_dev_no_addrconf(dev);
 	err = dev_open(dev, NULL);
 	rtnl_unlock();
 	if (err)

@@ -44,6 +44,8 @@ if nfctl nf link list | grep -qE '^tun0 ifindex [0-9]+ mtu 1400 up rx 0 packets'
 then ok link-list-text; else fail link-list-text "$(nfctl nf link list)"; fi
 check_eq link-no-ipv6-ll "" \
 	"$(ip -n nf -6 addr show dev tun0 scope link)"
+check_eq dev0-no-ipv6-ll "" \
+	"$(ip -n nf -6 addr show dev nfipsec0 scope link)"
 check_fails link-add-dup 'exists' nfctl nf link add tun0
 check_fails link-add-badname 'bad device name' nfctl nf link add 'a/b'
 check_fails link-add-longname 'bad device name' nfctl nf link add 0123456789abcdefg
