@@ -323,8 +323,9 @@ int cmd_link(struct nl_ctx *ctx, int argc, char **argv)
 	r = rt_open("link");
 	if (!r)
 		return 1;
+	/* the words after "link SUB" (none after a bare "link") */
+	argv += argc > 1 ? 2 : 1;
 	argc -= argc > 1 ? 2 : 1;
-	argv += 2;
 	if (!strcmp(sub, "add"))
 		ret = link_add(r, argc, argv);
 	else if (!strcmp(sub, "del") || !strcmp(sub, "delete"))
