@@ -40,10 +40,12 @@ static void usage(FILE *f)
 	      "       nfipsecctl [OPTIONS] -b FILE\n"
 	      "\n"
 	      "objects and commands:\n"
-	      "  sa { add | update | del | get | list | flush | help }\n"
+	      "  sa { add | update | del | get | list | flush | allocspi | help }\n"
 	      "                      security associations (see \"nfipsecctl sa help\")\n"
 	      "  policy { add | update | del | get | list | flush | help }\n"
 	      "                      security policies (see \"nfipsecctl policy help\")\n"
+	      "  link { add | del | list | help }\n"
+	      "                      the module's virtual interfaces (see \"nfipsecctl link help\")\n"
 	      "  stats [ reset ]     drop counters by reason, packet counters\n"
 	      "  monitor             print events (acquire, expire, ...) as they come\n"
 	      "  version             tool and module versions\n"
@@ -70,6 +72,7 @@ struct command {
 static const struct command commands[] = {
 	{ "sa", cmd_sa },
 	{ "policy", cmd_policy },
+	{ "link", cmd_link },
 	{ "stats", cmd_stats },
 	{ "monitor", cmd_monitor },
 	{ "version", cmd_version },

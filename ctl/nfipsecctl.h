@@ -39,6 +39,7 @@ int cmd_version(struct nl_ctx *ctx, int argc, char **argv);
 int cmd_algs(struct nl_ctx *ctx, int argc, char **argv);
 int cmd_sa(struct nl_ctx *ctx, int argc, char **argv);
 int cmd_policy(struct nl_ctx *ctx, int argc, char **argv);
+int cmd_link(struct nl_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct nl_ctx *ctx, int argc, char **argv);
 int cmd_monitor(struct nl_ctx *ctx, int argc, char **argv);
 

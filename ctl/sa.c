@@ -288,13 +288,13 @@ static int sa_word(struct args *a, const char *w, struct sa *sa)
 			return fail(a->cmd, "unknown df \"%s\" (copy, set or clear)", v), -1;
 		return 1;
 	}
-	if (!strcmp(w, "dev")) {
+	if (!strcmp(w, "link") || !strcmp(w, "dev")) {
 		v = args_value(a, w);
 		if (!v)
 			return -1;
 		sa->ifindex = if_nametoindex(v);
 		if (!sa->ifindex)
-			return fail(a->cmd, "no device \"%s\"", v), -1;
+			return fail(a->cmd, "no link \"%s\" in this netns", v), -1;
 		sa->has_ifindex = true;
 		return 1;
 	}
@@ -728,8 +728,10 @@ static void sa_print(const struct sa *sa)
 	if (sa->has_ifindex && sa->ifindex) {
 		char dev[IF_NAMESIZE];
 
-		printf("\tdev %s\n", if_indextoname(sa->ifindex, dev) ?
-		       dev : "?");
+		if (if_indextoname(sa->ifindex, dev))
+			printf("\tlink %s\n", dev);
+		else
+			printf("\tlink ifindex %u (gone)\n", sa->ifindex);
 	}
 	if (sa->has_sel) {
 		printf("\tsel ");
@@ -809,8 +811,13 @@ static void sa_json(const struct sa *sa)
 	}
 	if (sa->has_df)
 		json_str("df", df_word(sa->df));
-	if (sa->has_ifindex)
+	if (sa->has_ifindex && sa->ifindex) {
+		char dev[IF_NAMESIZE];
+
 		json_uint("ifindex", sa->ifindex);
+		if (if_indextoname(sa->ifindex, dev))
+			json_str("link", dev);
+	}
 	if (sa->has_sel)
 		sel_json("sel", &sa->sel);
 	json_uint("seq_in", sa->seq_in);
@@ -1137,7 +1144,7 @@ static void sa_usage(void)
 	      "                 [ encap espinudp SPORT DPORT OADDR ] [ natt-keepalive SECONDS ]\n"
 	      "                 [ replay-seq N ] [ replay-oseq N ] [ replay-seq-hi N ] [ replay-oseq-hi N ]\n"
 	      "                 [ limit LIMIT... ] [ df { copy | set | clear } ]\n"
-	      "                 [ dev NAME | ifindex N ]\n"
+	      "                 [ link NAME | ifindex N ]\n"
 	      "       nfipsecctl sa { del | get } [ src ADDR ] dst ADDR proto { esp | ah } spi SPI\n"
 	      "       nfipsecctl sa [ list ] [ src ADDR ] [ dst ADDR ] [ proto P ] [ spi SPI ] [ reqid N ]\n"
 	      "       nfipsecctl sa flush [ proto { esp | ah } ]\n"

@@ -31,6 +31,8 @@ static const char *const drop_names[NFIPSEC_DROP_MAX + 1] = {
 	[NFIPSEC_DROP_BUNDLE] = "bundle",
 	[NFIPSEC_DROP_NATT_KEEPALIVE] = "natt-keepalive",
 	[NFIPSEC_DROP_ENCAP_MISMATCH] = "encap-mismatch",
+	[NFIPSEC_DROP_UNPROTECTED] = "unprotected",
+	[NFIPSEC_DROP_NO_LINK] = "no-link",
 	[NFIPSEC_DROP_CONNTRACK] = "conntrack",
 };
 

@@ -1,9 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfipsec: "nfipsec0", the per-netns device on which decapsulated packets
- * enter the stack. A firewall tells them apart by it (iifname nfipsec0),
- * as the seed's tun0. It only receives: anything routed to it is dropped.
- * It is created with the netns and deleted with it; it cannot be moved.
+ * nfipsec: the module's devices.
+ *
+ * "nfipsec0", one per netns, made by the module: decapsulated packets of
+ * an SA that names no link enter the stack on it. A firewall tells them
+ * apart by it (iifname nfipsec0). It is created with the netns and
+ * deleted with it; it cannot be moved or deleted by a user.
+ *
+ * Links: devices of kind "nfipsec" that an operator adds with RTM_NEWLINK
+ * (ip link add tun0 type nfipsec, or nfipsecctl link add tun0), the
+ * seed's tun0. Decapsulated packets of an SA whose IFINDEX names the link
+ * enter the stack on it. Traffic routed into a link is protected at
+ * POST_ROUTING by the out policy like any other (output.c), before it
+ * reaches the device; so whatever reaches a device's xmit was not taken
+ * by a protect policy, and is dropped and counted (NFIPSEC_DROP_UNPROTECTED):
+ * nothing routed into an nfipsec device leaves in clear. A link cannot be
+ * moved to another netns (an SA names it by ifindex in its own netns). It
+ * is deleted by RTM_DELLINK, with its netns (nfipsec_dev_destroy, before
+ * the module's per-netns state goes) and at rmmod (rtnl_link_unregister,
+ * before the per-netns state goes). An SA keeps the ifindex only, no
+ * reference: once its link is gone or down, its inbound packets are
+ * dropped as NFIPSEC_DROP_NO_LINK and the SA stays until deleted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +31,8 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
 
 #include "nfipsec.h"
 #include "compat.h"
@@ -32,7 +51,11 @@ static void nfipsec_dev_uninit(struct net_device *dev)
 static netdev_tx_t nfipsec_dev_xmit(struct sk_buff *skb,
 				    struct net_device *dev)
 {
-	dev->stats.tx_dropped++;
+	DEV_STATS_INC(dev, tx_dropped);
+	nfipsec_drop_inc(nfipsec_pernet(dev_net(dev)),
+			 NFIPSEC_DROP_UNPROTECTED);
+	net_dbg_ratelimited("%s: no protect policy took this packet\n",
+			    dev->name);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
@@ -52,7 +75,7 @@ static void nfipsec_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->mtu = ETH_DATA_LEN;
+	dev->mtu = ETH_DATA_LEN;	/* links: NFIPSEC_LINK_MTU */
 	dev->min_mtu = IPV6_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU;
 	dev->needs_free_netdev = true;
@@ -60,23 +83,89 @@ static void nfipsec_dev_setup(struct net_device *dev)
 }
 
 /*
- * The kind exists so that ip -d link shows what the device is; there is one
- * per netns, made by the module, and no user may add or delete one (no
- * dellink: rtnetlink answers EOPNOTSUPP).
+ * No IPv6 address generation: no link-local address, hence no router
+ * solicitation of the stack's own routed into the device (it would count
+ * as unprotected). Addresses may still be added, or another mode set.
+ * Under RTNL, after register_netdevice() made the inet6_dev.
  */
-static int nfipsec_dev_validate(struct nlattr *tb[], struct nlattr *data[],
-				struct netlink_ext_ack *extack)
+static void nfipsec_dev_no_addrconf(struct net_device *dev)
 {
-	NL_SET_ERR_MSG_MOD(extack,
-			   "nfipsec0 is made by the module in every netns");
-	return -EOPNOTSUPP;
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (idev)
+		WRITE_ONCE(idev->cnf.addr_gen_mode, IN6_ADDR_GEN_MODE_NONE);
+#endif
 }
 
+static void nfipsec_link_setup(struct net_device *dev)
+{
+	nfipsec_dev_setup(dev);
+	/* room for ESP in UDP in a tunnel over IPv4 or IPv6, AES-CBC */
+	dev->mtu = NFIPSEC_LINK_MTU;
+}
+
+static int nfipsec_link_validate(struct nlattr *tb[], struct nlattr *data[],
+				 struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG_MOD(extack, "an nfipsec link has no address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nfipsec_link_newlink(struct net *src_net, struct net_device *dev,
+				struct nlattr *tb[], struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	int err = register_netdevice(dev);
+
+	if (err)
+		return err;
+	nfipsec_dev_no_addrconf(dev);
+	return 0;
+}
+
+/* Links: the kind's ops, registered; ip link add/del work on them. */
 static struct rtnl_link_ops nfipsec_link_ops __read_mostly = {
 	.kind = "nfipsec",
-	.setup = nfipsec_dev_setup,
-	.validate = nfipsec_dev_validate,
+	.setup = nfipsec_link_setup,
+	.validate = nfipsec_link_validate,
+	.newlink = nfipsec_link_newlink,
 };
+
+/*
+ * nfipsec0's own ops, never registered: the same kind, so that ip -d link
+ * shows what the device is, and no dellink, so that rtnetlink refuses to
+ * delete it (EOPNOTSUPP).
+ */
+static struct rtnl_link_ops nfipsec0_link_ops __read_mostly = {
+	.kind = "nfipsec",
+	.setup = nfipsec_dev_setup,
+};
+
+bool nfipsec_dev_is_ours(const struct net_device *dev)
+{
+	return dev && dev->netdev_ops == &nfipsec_dev_ops;
+}
+
+bool nfipsec_dev_is_link(const struct net_device *dev)
+{
+	return dev && dev->rtnl_link_ops == &nfipsec_link_ops;
+}
+
+/*
+ * The running link @ifindex of @net, or NULL; under RCU. Only links: an SA
+ * is checked for naming one when it is added, but the ifindex may have
+ * been taken since by another device.
+ */
+struct net_device *nfipsec_link_get_rcu(struct net *net, int ifindex)
+{
+	struct net_device *dev = dev_get_by_index_rcu(net, ifindex);
+
+	return nfipsec_dev_is_link(dev) && netif_running(dev) ? dev : NULL;
+}
 
 int nfipsec_dev_create(struct nfipsec_net *nn)
 {
@@ -88,7 +177,7 @@ int nfipsec_dev_create(struct nfipsec_net *nn)
 	if (!dev)
 		return -ENOMEM;
 	dev_net_set(dev, nn->net);
-	dev->rtnl_link_ops = &nfipsec_link_ops;
+	dev->rtnl_link_ops = &nfipsec0_link_ops;
 
 	rtnl_lock();
 	err = register_netdevice(dev);
@@ -97,6 +186,7 @@ int nfipsec_dev_create(struct nfipsec_net *nn)
 		free_netdev(dev);
 		return err;
 	}
+	nfipsec_dev_no_addrconf(dev);
 	err = dev_open(dev, NULL);
 	rtnl_unlock();
 	if (err)
@@ -105,12 +195,23 @@ int nfipsec_dev_create(struct nfipsec_net *nn)
 	return 0;
 }
 
+/*
+ * With the netns: nfipsec0 and the links go before the module's state for
+ * the netns (their xmit counts into it), not later with the netns' other
+ * devices.
+ */
 void nfipsec_dev_destroy(struct nfipsec_net *nn)
 {
-	if (!nn->dev)
-		return;
+	struct net_device *dev, *tmp;
+	LIST_HEAD(list);
+
 	rtnl_lock();
-	unregister_netdevice(nn->dev);
+	for_each_netdev_safe(nn->net, dev, tmp)
+		if (nfipsec_dev_is_link(dev))
+			unregister_netdevice_queue(dev, &list);
+	if (nn->dev)
+		unregister_netdevice_queue(nn->dev, &list);
+	unregister_netdevice_many(&list);
 	rtnl_unlock();
 	nn->dev = NULL;
 }

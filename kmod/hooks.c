@@ -10,7 +10,8 @@
  *                 (nf_defrag, enabled with the first SA). UDP to an
  *                 ESP-in-UDP port of an SA: udp.c.
  *   LOCAL_IN,     cleartext that an in (fwd) protect policy covers is
- *   FORWARD       dropped; what came out of nfipsec0 was checked already.
+ *   FORWARD       dropped; what came out of nfipsec0 or a link was checked
+ *                 already.
  *   LOCAL_IN      after the filter table: ICMP "fragmentation needed" /
  *                 ICMPv6 "packet too big" quoting our own ESP lowers the
  *                 path MTU to the SA's peer (pmtu.c); the ICMP goes on.
@@ -112,7 +113,7 @@ static unsigned int nfipsec_clear(void *priv, struct sk_buff *skb,
 	struct nfipsec_pkt pkt;
 
 	if (!READ_ONCE(nn->npol[dir]) || !state->in ||
-	    state->in == READ_ONCE(nn->dev) ||
+	    nfipsec_dev_is_ours(state->in) ||
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	if (nfipsec_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET :

@@ -421,6 +421,35 @@ static struct nfipsec_sa *next_sa(struct nfipsec_net *nn, struct sk_buff *skb,
 }
 
 /*
+ * The device a decapsulated packet of @x enters on, under RCU: the link of
+ * the first SA of the bundle that names one (it must be there and up), or
+ * nfipsec0. NULL: drop, for *reason, counted on *sa.
+ */
+static struct net_device *in_dev(struct nfipsec_net *nn,
+				 const struct nfipsec_xfrms *x,
+				 struct nfipsec_sa **sa, int *reason)
+{
+	struct net_device *dev;
+	int i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->sa[i]->ifindex)
+			break;
+	if (i == x->n) {
+		*reason = NFIPSEC_DROP_NOMEM;
+		return READ_ONCE(nn->dev);
+	}
+	dev = nfipsec_link_get_rcu(nn->net, x->sa[i]->ifindex);
+	if (!dev) {
+		*sa = x->sa[i];
+		*reason = NFIPSEC_DROP_NO_LINK;
+		net_dbg_ratelimited("in: SA 0x%08x: link %d gone or down\n",
+				    ntohl(x->sa[i]->spi), x->sa[i]->ifindex);
+	}
+	return dev;
+}
+
+/*
  * A transform of @x (the request's copy, freed by the caller afterwards)
  * was removed from @skb, now at its network header: apply the next one
  * the packet carries for this host, or check and deliver the packet.
@@ -430,6 +459,7 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 {
 	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
 	struct nfipsec_sa *last = x->sa[x->n - 1], *sa;
+	struct net_device *dev;
 	struct nfipsec_pkt pkt;
 	int reason, off, i;
 	u8 proto;
@@ -469,9 +499,6 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 	rcu_read_unlock();
 	if (reason)
 		goto drop;
-	reason = NFIPSEC_DROP_NOMEM;
-	if (!nn->dev)
-		goto drop;
 	reason = NFIPSEC_DROP_EXPIRED;
 	for (i = 0; i < x->n; i++) {
 		last = x->sa[i];
@@ -479,6 +506,12 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 			goto drop;
 	}
 
+	rcu_read_lock();
+	dev = in_dev(nn, x, &last, &reason);
+	if (!dev) {
+		rcu_read_unlock();
+		goto drop;
+	}
 	for (i = 0; i < x->n; i++) {
 		nfipsec_sa_stat_add(x->sa[i], NFIPSEC_SA_STAT_PACKETS_IN, 1);
 		nfipsec_sa_stat_add(x->sa[i], NFIPSEC_SA_STAT_BYTES_IN,
@@ -498,7 +531,8 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 		if (i == x->n)
 			skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}
-	nfipsec_dev_rx(nn->dev, skb);
+	nfipsec_dev_rx(dev, skb);
+	rcu_read_unlock();
 	return;
 
 drop:

@@ -127,8 +127,9 @@ err_wq:
 static void __exit nfipsec_exit(void)
 {
 	nfipsec_genl_exit();
-	unregister_pernet_device(&nfipsec_net_ops);
+	/* the links first: their xmit counts into the per-netns state */
 	nfipsec_dev_unregister();
+	unregister_pernet_device(&nfipsec_net_ops);
 	rcu_barrier();
 	destroy_workqueue(nfipsec_wq);
 }

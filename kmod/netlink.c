@@ -522,7 +522,43 @@ static int ah_from_attrs(struct nfipsec_sa *sa, struct nlattr **tb,
 			 &sa->icv_bits, extack);
 }
 
-static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
+/*
+ * IFINDEX: a link of @net (an nfipsec device made by RTM_NEWLINK), not
+ * nfipsec0 nor any other device; 0 is none.
+ */
+static int parse_link(struct net *net, const struct nlattr *attr, int *out,
+		      struct netlink_ext_ack *extack)
+{
+	u32 ifindex = nla_get_u32(attr);
+	struct net_device *dev;
+	const char *msg = NULL;
+
+	*out = 0;
+	if (!ifindex)
+		return 0;
+	if (ifindex > INT_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "ifindex out of range");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, ifindex);
+	if (!dev)
+		msg = "no device with this ifindex in the SA's netns";
+	else if (dev == READ_ONCE(nfipsec_pernet(net)->dev))
+		msg = "nfipsec0 is not a link: name a device made with link add";
+	else if (!nfipsec_dev_is_link(dev))
+		msg = "device is not an nfipsec link";
+	rcu_read_unlock();
+	if (msg) {
+		set_err(extack, attr, msg);
+		return dev ? -EINVAL : -ENODEV;
+	}
+	*out = ifindex;
+	return 0;
+}
+
+static int sa_from_attrs(struct net *net, struct nfipsec_sa *sa,
+			 const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NFIPSEC_SA_A_MAX + 1];
@@ -575,10 +611,11 @@ static int sa_from_attrs(struct nfipsec_sa *sa, const struct nlattr *nest,
 		sa->ka_secs = max_t(s64, ka, 0);
 		sa->mapping_next = jiffies;
 	}
-	if (tb[NFIPSEC_SA_A_IFINDEX] && nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPSEC_SA_A_IFINDEX],
-				    "SA links are not implemented yet");
-		return -EOPNOTSUPP;
+	if (tb[NFIPSEC_SA_A_IFINDEX]) {
+		err = parse_link(net, tb[NFIPSEC_SA_A_IFINDEX], &sa->ifindex,
+				 extack);
+		if (err)
+			return err;
 	}
 
 	if ((sa->flags & NFIPSEC_SA_F_ALIGN4) && sa->proto != IPPROTO_AH) {
@@ -851,6 +888,8 @@ static int put_sa(struct sk_buff *skb, struct nfipsec_sa *sa, bool full,
 	    put_addr(skb, NFIPSEC_SA_A_DST, sa->family, &sa->dst) ||
 	    nla_put_u8(skb, NFIPSEC_SA_A_MODE, sa->mode) ||
 	    nla_put_u32(skb, NFIPSEC_SA_A_REQID, sa->reqid) ||
+	    (sa->ifindex &&
+	     nla_put_u32(skb, NFIPSEC_SA_A_IFINDEX, sa->ifindex)) ||
 	    (sa->larval && nla_put_u8(skb, NFIPSEC_SA_A_LARVAL, 1)))
 		return -EMSGSIZE;
 	if (!full)
@@ -993,7 +1032,7 @@ static int nfipsec_sa_add(struct sk_buff *skb, struct genl_info *info)
 	sa = nfipsec_sa_alloc();
 	if (!sa)
 		return -ENOMEM;
-	err = sa_from_attrs(sa, a, info->extack);
+	err = sa_from_attrs(genl_info_net(info), sa, a, info->extack);
 	if (err)
 		goto err_put;
 
@@ -1105,9 +1144,9 @@ static int update_check_fixed(struct nlattr **tb, const struct nfipsec_sa *sa,
 		bad = tb[NFIPSEC_SA_A_SEQ_OUT] ?: tb[NFIPSEC_SA_A_SEQ_IN];
 		msg = "sequence numbers cannot be set: UPDATE keeps them";
 	} else if (tb[NFIPSEC_SA_A_IFINDEX] &&
-		   nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX])) {
+		   nla_get_u32(tb[NFIPSEC_SA_A_IFINDEX]) != sa->ifindex) {
 		bad = tb[NFIPSEC_SA_A_IFINDEX];
-		msg = "SA links are not implemented yet";
+		msg = "SA link cannot change";
 	}
 	if (msg) {
 		set_err(extack, bad, msg);
@@ -1203,7 +1242,8 @@ static int sa_update_larval(struct genl_info *info, struct nfipsec_net *nn,
 	err = -ENOMEM;
 	if (!sa)
 		goto err_relock;
-	err = sa_from_attrs(sa, info->attrs[NFIPSEC_A_SA], info->extack);
+	err = sa_from_attrs(genl_info_net(info), sa,
+			    info->attrs[NFIPSEC_A_SA], info->extack);
 	if (err)
 		goto err_relock;
 	mutex_lock(&nn->lock);

@@ -181,6 +181,7 @@ struct nfipsec_sa {
 	u16 family;
 	union nf_inet_addr src, dst;
 	u32 reqid, flags;
+	int ifindex;			/* link for inbound packets, 0: nfipsec0 */
 	struct nfipsec_sel sel;
 	bool has_sel;
 	struct nfipsec_lft soft, hard;
@@ -328,6 +329,10 @@ void nfipsec_dev_destroy(struct nfipsec_net *nn);
 int nfipsec_dev_register(void);
 void nfipsec_dev_unregister(void);
 void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb);
+bool nfipsec_dev_is_ours(const struct net_device *dev);
+bool nfipsec_dev_is_link(const struct net_device *dev);
+struct net_device *nfipsec_link_get_rcu(struct net *net, int ifindex);
+#define NFIPSEC_LINK_MTU	1400
 
 /*
  * The SAs of one packet in flight, with a reference on each (a bundle:

@@ -56,7 +56,13 @@
  *   numbers, 64 bit; the high half only with ESN), SEL (inner traffic
  *   selector; default: any), LIFETIME_SOFT and LIFETIME_HARD (0 in a
  *   field means no limit), ENCAP (ESP in UDP), DF (enum nfipsec_df),
- *   IFINDEX (the nfipsec link whose traffic this SA carries; 0: none).
+ *   IFINDEX (an nfipsec link of the caller's netns, a device of rtnetlink
+ *   kind "nfipsec" other than nfipsec0: the SA's decapsulated packets
+ *   enter the stack on it instead of nfipsec0; 0: none; UPDATE cannot
+ *   change it. Once the link is deleted or down, they are dropped as
+ *   NFIPSEC_DROP_NO_LINK; the SA stays). Outbound, a link is a route
+ *   target: the out policy protects what is routed into it, and what
+ *   reaches the device unprotected is dropped as NFIPSEC_DROP_UNPROTECTED.
  *   UPDATE names the SA by SPI, PROTO, FAMILY and DST, and either
  *   fills in a larval SA (see ALLOCSPI): then it carries everything ADD
  *   does, and the complete SA takes the reservation's place, counting as
@@ -516,6 +522,8 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_BUNDLE,		/* transforms missing or out of order */
 	NFIPSEC_DROP_NATT_KEEPALIVE,	/* NAT keepalive (RFC 3948 2.3), not an error */
 	NFIPSEC_DROP_ENCAP_MISMATCH,	/* ESP in UDP or not, port, as SA says not */
+	NFIPSEC_DROP_UNPROTECTED,	/* routed into an nfipsec device, no protect */
+	NFIPSEC_DROP_NO_LINK,		/* the SA's link is gone or down */
 	NFIPSEC_DROP_CONNTRACK,		/* conntrack refused to confirm the flow */
 	__NFIPSEC_DROP_MAX
 };
