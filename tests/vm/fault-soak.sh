@@ -9,12 +9,14 @@
 # counted, only the last round's SAs left, Slab flat (within 2 MiB of its
 # value after the first round).
 #
-# NFIPSEC_SOAK_SECS (default 60, for the suite; 600 for the issue's ten
+# NFIPSEC_SOAK_SECS (default 60, 30 on 6.1, for the suite; 600 for the issue's ten
 # minutes) and NFIPSEC_SOAK_PERIOD (default 5).
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 . "$(dirname "$0")/esp-lib.inc"
-SECS=${NFIPSEC_SOAK_SECS:-60}
+# 60 s on 6.12, 30 s on 6.1, whose lane runs sa-rekey's 20 rounds
+case $(uname -r) in 6.1.*-amd64) s=30 ;; *) s=60 ;; esac
+SECS=${NFIPSEC_SOAK_SECS:-$s}
 PERIOD=${NFIPSEC_SOAK_PERIOD:-5}
 # for rekey_first and rekey_round. nf's inbound SAs get a window of 1024:
 # with the default 32, a loaded host that stops one vCPU for a while

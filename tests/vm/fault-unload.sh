@@ -16,7 +16,7 @@
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 . "$(dirname "$0")/esp-lib.inc"
-CYCLES=${NFIPSEC_UNLOAD_CYCLES:-6}
+CYCLES=${NFIPSEC_UNLOAD_CYCLES:-4}
 K="aead rfc4106(gcm(aes)) 0x$(hexkey 20) 128"
 
 slab() {
