@@ -4,7 +4,7 @@
 # nfipsec against Linux XFRM: AH (RFC 4302) in transport mode over IPv4
 # and IPv6. Every AH algorithm of issue 4 (HMAC-SHA1-96, -SHA256-128,
 # -SHA384-192, -SHA512-256, -MD5-96), ESN, and over IPv4 the 32-bit
-# alignment of "flag align4"; per case a ping each way and 1 MiB of TCP
+# alignment of "flag align4"; per case a ping each way and 256 KiB of TCP
 # each way, compared byte for byte at the far end.
 # Topology and cases: tests/vm/esp-lib.inc.
 # Each suite run covers every algorithm here, part on one test kernel

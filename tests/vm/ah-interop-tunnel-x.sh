@@ -4,7 +4,7 @@
 # nfipsec against Linux XFRM: AH (RFC 4302) in tunnel mode across address
 # families, 6-in-4 and 4-in-6. Every AH algorithm of issue 4, ESN, and
 # over an IPv4 outer header the 32-bit alignment of "flag align4"; per
-# case a ping each way and 1 MiB of TCP each way, compared byte for byte
+# case a ping each way and 256 KiB of TCP each way, compared byte for byte
 # at the far end.
 # Topology and cases: tests/vm/esp-lib.inc.
 # Each suite run covers every algorithm here, part on one test kernel

@@ -3,7 +3,7 @@
 #
 # nfipsec against Linux XFRM: AH (RFC 4302) in tunnel mode, 4-in-4 and
 # 6-in-6. Every AH algorithm of issue 4, ESN, and over IPv4 the 32-bit
-# alignment of "flag align4"; per case a ping each way and 1 MiB of TCP
+# alignment of "flag align4"; per case a ping each way and 256 KiB of TCP
 # each way, compared byte for byte at the far end. The cross-family
 # tunnels are in ah-interop-tunnel-x.sh.
 # Topology and cases: tests/vm/esp-lib.inc.

@@ -3,7 +3,7 @@
 #
 # nfipsec against Linux XFRM: tunnel mode, IPv4 inside IPv4. Every algorithm of
 # issue 3 (AEAD, ENC+AUTH, NULL+AUTH) and ESN; per algorithm a ping each
-# way and 1 MiB of TCP each way, compared byte for byte at the far end.
+# way and 256 KiB of TCP each way, compared byte for byte at the far end.
 # Topology and cases: tests/vm/esp-lib.inc.
 # Each suite run covers every algorithm here, part on one test kernel
 # and part on the other (esp-lib.inc, matrix_share).

@@ -9,14 +9,19 @@
 # counted, only the last round's SAs left, Slab flat (within 2 MiB of its
 # value after the first round).
 #
-# NFIPSEC_SOAK_SECS (default 60, 30 on 6.1, for the suite; 600 for the issue's ten
+# NFIPSEC_SOAK_SECS (default 30 on 6.12, none on 6.1, for the suite; 600 for the issue's ten
 # minutes) and NFIPSEC_SOAK_PERIOD (default 5).
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 . "$(dirname "$0")/esp-lib.inc"
-# 60 s on 6.12, 30 s on 6.1, whose lane runs sa-rekey's 20 rounds
-case $(uname -r) in 6.1.*-amd64) s=30 ;; *) s=60 ;; esac
+# 30 s on 6.12; on 6.1, whose lane runs sa-rekey's 20 rounds of 2 s (the
+# same make-before-break under TCP), only when NFIPSEC_SOAK_SECS is given
+case $(uname -r) in 6.1.*-amd64) s=0 ;; *) s=30 ;; esac
 SECS=${NFIPSEC_SOAK_SECS:-$s}
+if [ "$SECS" = 0 ]; then
+	skip soak "on this kernel sa-rekey's 20 rounds stand for it (NFIPSEC_SOAK_SECS=N runs it)"
+	finish
+fi
 PERIOD=${NFIPSEC_SOAK_PERIOD:-5}
 # for rekey_first and rekey_round. nf's inbound SAs get a window of 1024:
 # with the default 32, a loaded host that stops one vCPU for a while

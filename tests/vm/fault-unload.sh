@@ -3,9 +3,9 @@
 #
 # Unload and teardown under load (issue 8):
 #   1. rmmod while a ping at 10 ms and a TCP transfer run through nf's SAs
-#   2. rmmod while "nfipsecctl sa list" dumps 5,000 SAs in a loop
+#   2. rmmod while "nfipsecctl sa list" dumps 2,000 SAs in a loop
 #   3. CYCLES times: insmod, an SA pair and policies, traffic, rmmod, with
-#      the ping and TCP running throughout (NFIPSEC_UNLOAD_CYCLES; 6 by
+#      the ping and TCP running throughout (NFIPSEC_UNLOAD_CYCLES; 3 by
 #      default: a cycle took 4.6 s under TCG on a loaded machine, so the
 #      issue's 100 take about 8 minutes, too long for the suite)
 #   4. three times: a namespace with live SAs, policies and its nfipsec0
@@ -16,7 +16,7 @@
 #
 #   nf (nfipsec, 10.0.0.1) ----veth---- xf (XFRM, 10.0.0.2)
 . "$(dirname "$0")/esp-lib.inc"
-CYCLES=${NFIPSEC_UNLOAD_CYCLES:-4}
+CYCLES=${NFIPSEC_UNLOAD_CYCLES:-3}
 K="aead rfc4106(gcm(aes)) 0x$(hexkey 20) 128"
 
 slab() {
@@ -81,14 +81,14 @@ ip -n xf xfrm policy flush
 check reload-after-traffic load_module
 say "part 1 done: ${SECONDS}s"
 
-# 2. a dump of 5,000 SAs in progress
-awk -v k="$(hexkey 20)" 'BEGIN { for (i = 0; i < 5000; i++)
+# 2. a dump of 2,000 SAs in progress
+awk -v k="$(hexkey 20)" 'BEGIN { for (i = 0; i < 2000; i++)
 	printf "sa add src 10.0.0.1 dst 10.100.%d.%d proto esp spi 0x%x mode transport aead rfc4106(gcm(aes)) 0x%s 128\n",
 		int(i / 250), i % 250 + 1, 4096 + i, k }' >"$T_DIR/big.batch"
 t0=$EPOCHREALTIME
 check big-table nfctl nf -b "$T_DIR/big.batch"
-check_eq big-table-count 5000 "$(nfctl nf -j sa list | jq length)"
-say "5000 SAs: added and listed in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+check_eq big-table-count 2000 "$(nfctl nf -j sa list | jq length)"
+say "2000 SAs: added and listed in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 (
 	for _ in $(seq 1 40); do
 		ip netns exec nf "$CTL" sa list >/dev/null 2>&1 || break

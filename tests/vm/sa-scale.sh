@@ -84,7 +84,12 @@ say "SUnreclaim kB after flush: $after"
 # batch, listed whole (a dump split over many messages), then flushed
 # while a ping runs in another namespace: the machine must not stall
 # (no ping lost, none slower than a second).
-B=${NFIPSEC_SCALE_BIG:-100000}
+# on 6.12 in a suite run (the 6.1 lane is the longer one); given, anywhere
+case $(uname -r) in 6.1.*-amd64) b=0 ;; *) b=100000 ;; esac
+B=${NFIPSEC_SCALE_BIG:-$b}
+if [ "$B" = 0 ]; then
+	skip big-tables "100,000 policies run on 6.12 (NFIPSEC_SCALE_BIG=N here)"
+else
 awk -v n="$B" 'BEGIN {
 	for (i = 0; i < n; i++)
 		printf "policy add dir out src 10.0.0.1/32 dst 10.%d.%d.%d/32 proto tcp dport %d action discard\n", 120 + int(i / 62500), int(i / 250) % 250, i % 250 + 1, 1 + i % 4
@@ -130,6 +135,8 @@ else
 	fail big-flush-no-stall "ping max RTT ${maxrtt:-none} ms during the flush"
 fi
 check_eq big-flushed-empty 0 "$(nfctl nf -j policy list | jq length)"
+
+fi # the 100,000 policies
 
 cleanup_all
 unload_module
