@@ -258,3 +258,36 @@ rekey_round() {
 	old_in_nf=$in_nf; old_in_xf=$in_xf
 	in_nf=$n_in_nf; in_xf=$n_in_xf
 }
+
+# slab_kb: kB of slab memory (Slab in /proc/meminfo), after the page
+# cache and reclaimable objects were dropped
+slab_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^Slab:/ { print $2 }' /proc/meminfo
+}
+
+# slab_near NAME BEFORE_KB AFTER_KB: the slab came back within 2 MiB (per-CPU
+# caches and the flows' sockets come and go)
+slab_near() {
+	say "Slab: ${2:-?} kB before, $3 kB after"
+	if [ -n "$2" ] && [ $(($3 - $2)) -lt 2048 ]; then
+		ok "$1"
+	else
+		fail "$1" "Slab ${2:-?} -> $3 kB"
+	fi
+}
+
+# tcp_tally NAME WHAT: the "ok"/"fail" lines a background transfer loop
+# wrote to $T_DIR/tcp, one per transfer of WHAT: at least one, none failed
+tcp_tally() {
+	local n_ok n_fail
+	n_ok=$(grep -c '^ok' "$T_DIR/tcp"); n_fail=$(grep -c '^fail' "$T_DIR/tcp")
+	say "tcp: $n_ok transfers of $2 identical, $n_fail failed"
+	if [ "$n_ok" -ge 1 ] && [ "$n_fail" = 0 ]; then
+		ok "$1"
+	else
+		[ -s "$T_DIR/tcp.err" ] && tail -n 3 "$T_DIR/tcp.err" | sed 's/^/#   /'
+		fail "$1" "$n_ok ok, $n_fail failed"
+	fi
+}

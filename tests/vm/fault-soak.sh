@@ -31,7 +31,6 @@ PERIOD=${NFIPSEC_SOAK_PERIOD:-5}
 export NF=10.0.0.1 XF=10.0.0.2 MODE="mode transport" \
 	TMPL="tmpl proto esp mode transport" REKEY_IN_OPTS="replay-window 1024"
 
-slab() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 
 esp_setup
 if ! rekey_first; then
@@ -61,7 +60,7 @@ while [ $SECONDS -lt $end ]; do
 	rekey_round $((rounds + 1)) || break
 	rounds=$((rounds + 1))
 	# the baseline once the flows run and the first rekey is done
-	[ -n "$slab0" ] || slab0=$(slab)
+	[ -n "$slab0" ] || slab0=$(slab_kb)
 	left=$((PERIOD * 1000000 - ($(usec) - ts)))
 	if [ $left -le 0 ]; then
 		late=$((late + 1))
@@ -70,7 +69,7 @@ while [ $SECONDS -lt $end ]; do
 		sleep "$left"
 	fi
 done
-slab1=$(slab)
+slab1=$(slab_kb)
 say "$rounds rounds in $SECS s, a round every $PERIOD s ($late ran over)"
 
 touch "$T_DIR/stop"
@@ -86,14 +85,7 @@ if [ -n "$tx" ] && [ "$tx" -gt $((SECS * 20)) ] && [ "$tx" = "$rx" ]; then
 else
 	fail ping-no-loss "$sum"
 fi
-n_ok=$(grep -c '^ok' "$T_DIR/tcp"); n_fail=$(grep -c '^fail' "$T_DIR/tcp")
-say "tcp: $n_ok transfers of 1 MiB identical ($n_ok MiB), $n_fail failed"
-if [ "$n_ok" -ge 1 ] && [ "$n_fail" = 0 ]; then
-	ok tcp-no-loss
-else
-	tail -n 3 "$T_DIR/tcp.err" | sed 's/^/#   /'
-	fail tcp-no-loss "$n_ok ok, $n_fail failed"
-fi
+tcp_tally tcp-no-loss "1 MiB"
 if [ "$rounds" -ge $((SECS / PERIOD / 2)) ]; then
 	ok rekeyed
 else
@@ -104,10 +96,6 @@ check_eq no-drops 0 "$(jq '[.drops[]] | add' <<<"$st")"
 jq -r '.drops | to_entries[] | select(.value > 0) | "#   drop \(.key): \(.value)"' <<<"$st"
 say "bytes: $(nfctl nf -j -s sa list | jq '[.[].stats.bytes_out // 0] | add') out on the last pair; $(jq .counters.out_packets <<<"$st") ESP packets out in all"
 check_eq sas-left 3 "$(nfctl nf -j sa list | jq length)"
-say "Slab: ${slab0:-?} kB after the first round, ${slab1} kB at the end"
-if [ -n "$slab0" ] && [ $((slab1 - slab0)) -lt 2048 ]; then
-	ok slab-flat
-else
-	fail slab-flat "Slab ${slab0:-?} -> ${slab1} kB"
-fi
+# before: after the first round; after: at the end
+slab_near slab-flat "$slab0" "$slab1"
 finish

@@ -29,7 +29,6 @@ SA_IN="src $XF dst $NF proto esp spi 0x1002 mode transport $KEY"
 P_OUT="dir out src $NF/32 dst $XF/32"
 P_IN="dir in src $XF/32 dst $NF/32"
 
-slab() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] || say "one vCPU only: churn and flow share it"
 
@@ -106,7 +105,7 @@ done
 } >"$T_DIR/churn.batch"
 check churn-batch-valid nfctl nf -b "$T_DIR/churn.batch"
 
-slab0=$(slab)
+slab0=$(slab_kb)
 sent0=$(nft_sent)
 acct0=$(out_acct)
 
@@ -160,14 +159,7 @@ if [ -n "$rx" ] && [ "$rx" -gt 0 ]; then
 else
 	fail ping-through-churn "$sum"
 fi
-n_ok=$(grep -c '^ok' "$T_DIR/tcp"); n_fail=$(grep -c '^fail' "$T_DIR/tcp")
-say "tcp: $n_ok transfers of 128 KiB identical, $n_fail failed"
-if [ "$n_ok" -ge 1 ] && [ "$n_fail" = 0 ]; then
-	ok tcp-through-churn
-else
-	tail -n 3 "$T_DIR/tcp.err" | sed 's/^/#   /'
-	fail tcp-through-churn "$n_ok ok, $n_fail failed"
-fi
+tcp_tally tcp-through-churn "128 KiB"
 
 sent=$(($(nft_sent) - sent0))
 acct=$(($(out_acct) - acct0))
@@ -189,12 +181,5 @@ else
 fi
 esp_flush
 sleep 1
-slab1=$(slab)
-say "Slab: ${slab0} kB before, ${slab1} kB after"
-# within 2 MiB: per-CPU caches and the flows' sockets come and go
-if [ $((slab1 - slab0)) -lt 2048 ]; then
-	ok slab-near-baseline
-else
-	fail slab-near-baseline "Slab ${slab0} -> ${slab1} kB"
-fi
+slab_near slab-near-baseline "$slab0" "$(slab_kb)"
 finish

@@ -19,11 +19,6 @@
 CYCLES=${NFIPSEC_UNLOAD_CYCLES:-3}
 K="aead rfc4106(gcm(aes)) 0x$(hexkey 20) 128"
 
-slab() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^Slab:/ { print $2 }' /proc/meminfo
-}
 # the defrag helpers and the crypto templates loaded once, so that the
 # baseline holds them
 esp_setup
@@ -31,7 +26,7 @@ esp_case transport 4 4 $K >/dev/null || { fail setup esp_case; finish; }
 esp_traffic 16384 >/dev/null || { fail setup "first traffic"; finish; }
 esp_flush
 ok setup
-slab0=$(slab)
+slab0=$(slab_kb)
 
 # rmmod_retry: a dump or a request in flight holds the module for a
 # moment (rmmod then says "in use"); 50 tries, 0.1 s apart
@@ -172,12 +167,6 @@ fi
 esp_flush
 # the namespaces' cleanup and the SAs' free work run in work items
 sleep 3
-slab1=$(slab)
-say "Slab: ${slab0} kB before, ${slab1} kB after"
-if [ $((slab1 - slab0)) -lt 2048 ]; then
-	ok slab-near-baseline
-else
-	fail slab-near-baseline "Slab ${slab0} -> ${slab1} kB"
-fi
+slab_near slab-near-baseline "$slab0" "$(slab_kb)"
 check unload unload_module
 finish

@@ -107,13 +107,7 @@ if [ -n "$tx" ] && [ "$tx" -gt $((ROUNDS * PERIOD * 20)) ] && [ "$tx" = "$rx" ];
 else
 	fail ping-no-loss "$sum"
 fi
-n_ok=$(grep -c '^ok' "$T_DIR/tcp"); n_fail=$(grep -c '^fail' "$T_DIR/tcp")
-say "tcp: $n_ok transfers of 256 KiB identical, $n_fail failed"
-if [ "$n_ok" -ge 1 ] && [ "$n_fail" = 0 ]; then
-	ok tcp-transfers-identical
-else
-	fail tcp-transfers-identical "$n_ok ok, $n_fail failed"
-fi
+tcp_tally tcp-transfers-identical "256 KiB"
 check_eq rounds-done "$ROUNDS" "$used"
 
 # what is left: the last round's pair and the grace-period inbound SA of
