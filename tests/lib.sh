@@ -291,3 +291,38 @@ tcp_tally() {
 		fail "$1" "$n_ok ok, $n_fail failed"
 	fi
 }
+
+# ping_no_loss NAME FILE MIN: the output of a ping (not -q) stopped with
+# SIGINT has a reply for every request but perhaps the last one, which
+# can still be on its way when the signal comes (ping then counts it as
+# lost), and at least MIN requests were sent. The missing sequence
+# numbers are named.
+ping_no_loss() {
+	local sum missing
+	sum=$(grep 'packets transmitted' "$2")
+	say "ping: $sum"
+	missing=$(awk '/icmp_seq=/ { for (i = 1; i <= NF; i++)
+			if ($i ~ /^icmp_seq=/) seen[substr($i, 10) + 0] = 1 }
+		/packets transmitted/ { tx = $1 }
+		END { if (!tx) { print "no summary"; exit }
+			for (s = 1; s < tx; s++)
+				if (!((s % 65536) in seen)) m = m " " s
+			print substr(m, 2) }' "$2")
+	if [ -z "$missing" ] && [ "$(awk '{ print $1 }' <<<"$sum")" -ge "$3" ]; then
+		ok "$1"
+	else
+		fail "$1" "$sum; no reply to ${missing:-none} (at least $3 wanted)"
+	fi
+}
+
+# kill_tree PID: PID and everything it started (a background function's
+# subshell has its programs as children, which a kill of it leaves
+# behind); stopped first, so that it starts nothing while its children
+# are listed
+kill_tree() {
+	local c kids
+	kill -STOP "$1" 2>/dev/null || return 0
+	kids=$(ps -o pid= --ppid "$1")
+	kill "$1"; kill -CONT "$1" 2>/dev/null
+	for c in $kids; do kill_tree "$c"; done
+}

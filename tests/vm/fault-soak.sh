@@ -39,7 +39,7 @@ if ! rekey_first; then
 fi
 ok first-pair
 
-ip netns exec nf ping -n -q -i 0.01 $XF >"$T_DIR/ping" 2>&1 &
+ip netns exec nf ping -n -i 0.01 $XF >"$T_DIR/ping" 2>&1 &
 PING=$!
 : >"$T_DIR/tcp"
 (
@@ -77,14 +77,7 @@ wait $TCP
 sleep 0.5
 kill -INT $PING
 wait $PING
-sum=$(grep 'packets transmitted' "$T_DIR/ping")
-tx=$(awk '{ print $1 }' <<<"$sum"); rx=$(awk '{ print $4 }' <<<"$sum")
-say "ping: $sum"
-if [ -n "$tx" ] && [ "$tx" -gt $((SECS * 20)) ] && [ "$tx" = "$rx" ]; then
-	ok ping-no-loss
-else
-	fail ping-no-loss "$sum"
-fi
+ping_no_loss ping-no-loss "$T_DIR/ping" $((SECS * 20))
 tcp_tally tcp-no-loss "1 MiB"
 if [ "$rounds" -ge $((SECS / PERIOD / 2)) ]; then
 	ok rekeyed

@@ -54,9 +54,8 @@ flows_stop() {
 	touch "$T_DIR/stop"
 	kill -INT $PING 2>/dev/null
 	wait $PING
-	# shellcheck disable=SC2046
-	kill $(ps -o pid= --ppid $TCP) 2>/dev/null
-	wait $TCP
+	kill_tree $TCP
+	wait $TCP 2>/dev/null
 	rm -f "$T_DIR/stop"
 }
 
@@ -147,9 +146,8 @@ for r in 1 2 3; do
 	wait $P
 	# the transfer into the deleted namespace would stall until socat's
 	# timeouts
-	# shellcheck disable=SC2046
-	kill $(ps -o pid= --ppid $T) 2>/dev/null
-	wait $T
+	kill_tree $T
+	wait $T 2>/dev/null
 	if [ "${got:-0}" -gt 0 ]; then ok "netns-del-$r-had-traffic"
 	else fail "netns-del-$r-had-traffic" "packets_in '$got'"; fi
 	ip -n xf xfrm state flush

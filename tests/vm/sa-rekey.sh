@@ -58,7 +58,7 @@ fi
 ok first-pair-from-allocspi
 
 # the flows
-ip netns exec nf ping -n -q -i 0.01 $XF >"$T_DIR/ping" 2>&1 &
+ip netns exec nf ping -n -i 0.01 $XF >"$T_DIR/ping" 2>&1 &
 PING=$!
 : >"$T_DIR/tcp"
 (
@@ -99,14 +99,7 @@ wait $TCP
 sleep 0.5
 kill -INT $PING
 wait $PING
-sum=$(grep 'packets transmitted' "$T_DIR/ping")
-tx=$(awk '{ print $1 }' <<<"$sum"); rx=$(awk '{ print $4 }' <<<"$sum")
-say "ping: $sum"
-if [ -n "$tx" ] && [ "$tx" -gt $((ROUNDS * PERIOD * 20)) ] && [ "$tx" = "$rx" ]; then
-	ok ping-no-loss
-else
-	fail ping-no-loss "$sum"
-fi
+ping_no_loss ping-no-loss "$T_DIR/ping" $((ROUNDS * PERIOD * 20))
 tcp_tally tcp-transfers-identical "256 KiB"
 check_eq rounds-done "$ROUNDS" "$used"
 
