@@ -53,6 +53,7 @@ deps:
 # On a fresh machine these install what they need first.
 test:
 	@scripts/deps --check || scripts/deps
+	scripts/build-debug-kernel
 	$(MAKE) all
 	tests/run
 
