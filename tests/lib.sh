@@ -174,8 +174,7 @@ tcp_transfer() {
 		"$conn,retry=25,interval=0.2,connect-timeout=2" \
 		2>"$T_DIR/client.err"; then
 		tail -n 3 "$T_DIR/client.err" >&2
-		kill $spid 2>/dev/null
-		wait $spid 2>/dev/null
+		kill_tree $spid	# the subshell and the socat that would listen on
 		return 1
 	fi
 	wait $spid && cmp -s "$f" "$out"
@@ -315,14 +314,32 @@ ping_no_loss() {
 	fi
 }
 
-# kill_tree PID: PID and everything it started (a background function's
-# subshell has its programs as children, which a kill of it leaves
-# behind); stopped first, so that it starts nothing while its children
-# are listed
+# kill_tree PID...: each PID and everything it started (a background
+# function's subshell has its programs as children, which a kill of it
+# leaves behind: a tcpdump still writing its file, a socat still
+# listening), and wait until they are gone (5 s at most), so that what
+# they wrote is complete. Each is stopped first, so that it starts
+# nothing while its children are listed.
 kill_tree() {
-	local c kids
-	kill -STOP "$1" 2>/dev/null || return 0
-	kids=$(ps -o pid= --ppid "$1")
-	kill "$1"; kill -CONT "$1" 2>/dev/null
-	for c in $kids; do kill_tree "$c"; done
+	local all=() p n st
+	_kill_tree() {
+		local c kids
+		kill -STOP "$1" 2>/dev/null || return 0
+		kids=$(ps -o pid= --ppid "$1")
+		kill "$1"; kill -CONT "$1" 2>/dev/null
+		all+=("$1")
+		for c in $kids; do _kill_tree "$c"; done
+	}
+	for p; do _kill_tree "$p"; done
+	for p in "${all[@]}"; do
+		for ((n = 0; n < 50; n++)); do
+			st=
+			{ read -r st <"/proc/$p/stat"; } 2>/dev/null
+			# gone, or a zombie nobody has reaped yet
+			[[ $st =~ ^[0-9]+\ \(.*\)\ [^Z] ]] || break
+			sleep 0.1
+		done
+	done
+	wait "$@" 2>/dev/null
+	return 0
 }

@@ -71,8 +71,7 @@ sleep 1
 ov0=$(drop_count nf seq-overflow)
 ping_any nf 10.0.0.2 -c5 -i0.2 -W1 >/dev/null
 sleep 0.5
-kill $mpid
-wait $mpid 2>/dev/null
+kill_tree $mpid
 check_eq seq-overflow-drops $((${ov0:-0} + 3)) "$(drop_count nf seq-overflow)"
 check_eq seq-exhausted-event-once 1 \
 	"$(grep -c seq-exhausted "$T_DIR/monitor")"

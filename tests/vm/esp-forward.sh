@@ -175,8 +175,7 @@ for _ in $(seq 50); do
 done
 nsx h1 ping -c1 -W2 -Q 0xba 10.2.0.2 >/dev/null
 sleep 0.5
-kill $opid $ipid 2>/dev/null
-wait $opid $ipid 2>/dev/null
+kill_tree $opid $ipid
 outer=$(tcpdump -nn -v -r "$T_DIR/outer.pcap" 2>/dev/null | head -n1)
 inner=$(tcpdump -nn -v -r "$T_DIR/inner.pcap" 2>/dev/null | head -n1)
 if [[ $outer == *"tos 0xba"* ]]; then
@@ -214,11 +213,9 @@ printf '%s\n' "sa flush" >"$T_DIR/flush"
 nfctl g1 -b "$T_DIR/flush" >/dev/null
 sleep 2
 after=$(drop_count g1 no-out-sa)
-kill $cpid $spid 2>/dev/null
-wait $cpid $spid 2>/dev/null
+kill_tree $cpid $spid
 sleep 1
-kill $tdp
-wait $tdp 2>/dev/null
+kill_tree $tdp
 if [ "${after:-0}" -gt "${before:-0}" ]; then
 	ok "SA deleted mid-transfer: the flow is dropped (no-out-sa)"
 else

@@ -148,8 +148,7 @@ wait $TCP
 kill -INT $PING
 wait $PING
 sleep 0.5
-kill $CAP
-wait $CAP 2>/dev/null
+kill_tree $CAP
 
 sum=$(grep 'packets transmitted' "$T_DIR/ping")
 say "ping: $sum"

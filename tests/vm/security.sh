@@ -53,8 +53,7 @@ cap_start() {
 }
 cap_count() {
 	sleep 0.5
-	kill "$CAP"
-	wait "$CAP" 2>/dev/null
+	kill_tree "$CAP"
 	tcpdump -r "$T_DIR/cap" -n 2>/dev/null | wc -l
 }
 ping_n() {
