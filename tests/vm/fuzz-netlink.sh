@@ -116,11 +116,6 @@ ip netns del nl
 T_NS=()
 sleep 2
 SLAB1=$(slab)
-say "SUnreclaim: ${SLAB0} kB before, ${SLAB1} kB after"
-if [ "$SLAB1" -le $((SLAB0 + 2048)) ]; then
-	ok slab-near-baseline
-else
-	fail slab-near-baseline "SUnreclaim ${SLAB0} -> ${SLAB1} kB"
-fi
+slab_near slab-near-baseline "$SLAB0" "$SLAB1" SUnreclaim
 check unload unload_module
 finish

@@ -158,11 +158,6 @@ done < <(grep '^PKTFUZZ_SA ' "$T_DIR/fuzz.out")
 # memory: frag queues expired, SAs' in-flight contexts freed
 sleep 4
 SLAB1=$(slab)
-say "SUnreclaim: ${SLAB0} kB before, ${SLAB1} kB after"
-if [ "$SLAB1" -le $((SLAB0 + 2048)) ]; then
-	ok slab-near-baseline
-else
-	fail slab-near-baseline "SUnreclaim ${SLAB0} -> ${SLAB1} kB"
-fi
+slab_near slab-near-baseline "$SLAB0" "$SLAB1" SUnreclaim
 say "seed $SEED: $(val frames) frames, ${secs}s"
 finish
