@@ -60,7 +60,7 @@ test:
 test-debug:
 	@scripts/deps --check || scripts/deps
 	scripts/build-debug-kernel
-	$(MAKE) ctl
+	$(MAKE) ctl fuzz
 	NFIPSEC_KERNELS=debug tests/run
 
 check: checkpatch sparse

@@ -272,9 +272,16 @@ slab_kb() {
 # keeps freed objects in its quarantine (up to 1/32 of memory) before they
 # go back, and kmemleak, which the guest runs after the test, is the exact
 # check there.
+# KASAN_QUARANTINE_KB is that bound, for a check of its own (0 elsewhere).
 case $(uname -r) in
-*-nfipsec-debug) SLAB_SLACK_KB=16384 ;;
-*) SLAB_SLACK_KB=2048 ;;
+*-nfipsec-debug)
+	SLAB_SLACK_KB=16384
+	KASAN_QUARANTINE_KB=$(awk '/^MemTotal:/ { print int($2 / 32) }' /proc/meminfo)
+	;;
+*)
+	SLAB_SLACK_KB=2048
+	KASAN_QUARANTINE_KB=0
+	;;
 esac
 slab_near() {
 	local what=${4:-Slab}

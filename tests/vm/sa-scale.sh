@@ -71,12 +71,15 @@ say "flush: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 check_eq flushed-empty "0 0" \
 	"$(nfctl nf -j sa list | jq length) $(nfctl nf -j policy list | jq length)"
 after=$(slab)
-# back within a tenth of what the tables took, or 2 MB
+# back within a tenth of what the tables took, or 2 MB; on the debug
+# kernel KASAN's quarantine may still hold what the flush freed, so there
+# only a leak of more than the quarantine's bound can be seen here (the
+# 10,000 entries take about 100 MB there) and kmemleak is the exact check
 tol=$(( grow / 10 > 2048 ? grow / 10 : 2048 ))
-if near "$base1" "$after" "$tol"; then
+if near "$base1" "$after" $((tol + KASAN_QUARANTINE_KB)); then
 	ok slab-back-after-flush
 else
-	fail slab-back-after-flush "loaded $base1 kB, full $full, after flush $after (tolerance $tol)"
+	fail slab-back-after-flush "loaded $base1 kB, full $full, after flush $after (tolerance $tol + $KASAN_QUARANTINE_KB)"
 fi
 say "SUnreclaim kB after flush: $after"
 
