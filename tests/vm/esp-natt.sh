@@ -159,7 +159,7 @@ cap_stop
 ka_filter='src 10.0.0.1 and udp src port 4500 and udp dst port 4500 and udp[4:2] = 9 and udp[8] = 0xff'
 n_ka=$(cap_count "$ka_filter")
 gaps=$(tcpdump -tt -n -r "$T_DIR/cap" "$ka_filter" 2>/dev/null |
-	awk 'NR > 1 { printf "%.2f ", $1 - t } { t = $1 }')
+	awk 'NR > 1 { printf "%s%.2f", sep, $1 - t; sep = " " } { t = $1 }')
 if [ "$n_ka" -ge 2 ] && echo "$gaps" |
 	awk '{ for (i = 1; i <= NF; i++) if ($i < 0.7 || $i > 1.3) exit 1 }'; then
 	ok "keepalive-every-second-on-the-wire ($n_ka, gaps $gaps s)"
