@@ -74,5 +74,13 @@ for k in $kernels; do
 	else
 		fail "[$k] the report is printed" "report text missing"
 	fi
+	# the brief, printed last: what and where, for a log cut to its tail
+	if tail -n 3 <<<"$LAST_OUT" | grep -q 'in brief.*WARNING:' &&
+	   tail -n 3 <<<"$LAST_OUT" | grep -q 'at 0010:nfipsec_warn_init'; then
+		ok "[$k] the report's brief comes last"
+	else
+		fail "[$k] the report's brief comes last" \
+			"no 'in brief' WARNING line at nfipsec_warn_init in the last 3 lines"
+	fi
 done
 exit $failed
