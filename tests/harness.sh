@@ -51,6 +51,10 @@ modtest=(-a -d /lib/modules/"$(scripts/kver "$first")")
 [ "$first" = debug ] && modtest=()
 expect "runs in the repository directory" 0 --kernel "$first" -- \
 	test "$(pwd)" = "$top" -a -w "$top" "${modtest[@]}"
+# init must never exit (the kernel panics when it does): with the
+# power-off request lost, the guest still powers off and reports
+NFIPSEC_VM_LOSE_POWEROFF=1 expect "a lost power-off request ends the guest cleanly" \
+	4 --kernel "$first" -- sh -c 'exit 4'
 wait $hung_pid
 cat "$hung"
 grep -q '^FAIL' "$hung" && failed=1
