@@ -55,6 +55,19 @@ expect "runs in the repository directory" 0 --kernel "$first" -- \
 # power-off request lost, the guest still powers off and reports
 NFIPSEC_VM_LOSE_POWEROFF=1 expect "a lost power-off request ends the guest cleanly" \
 	4 --kernel "$first" -- sh -c 'exit 4'
+# a kernel that has reported before the command (here: a pattern every
+# boot log matches) is booted again and never runs it
+rm -f build/.harness-ran
+NFIPSEC_VM_EARLY_RE='Linux version' expect "a kernel that reported in boot runs nothing" \
+	122 --kernel "$first" -- touch build/.harness-ran
+if [ -e build/.harness-ran ]; then
+	fail "the command did not run there" "build/.harness-ran was created"
+elif ! grep -q 'booting again' <<<"$LAST_OUT"; then
+	fail "the command did not run there" "no 'booting again' line"
+else
+	ok "the command did not run there; the kernel was booted again"
+fi
+rm -f build/.harness-ran
 wait $hung_pid
 cat "$hung"
 grep -q '^FAIL' "$hung" && failed=1
