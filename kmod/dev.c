@@ -33,18 +33,51 @@
 #include <net/ipv6.h>
 #include <net/addrconf.h>
 #include <net/if_inet6.h>
+#include <net/gro_cells.h>
 
 #include "nfipsec.h"
 #include "compat.h"
 
+/*
+ * Decapsulated TCP that this host forwards enters through per-CPU GRO
+ * cells, as the packets of the kernel's IP tunnels do: the segments of a
+ * flow that one softirq decrypted are merged, so a gateway routes one GSO
+ * packet and the host behind it acknowledges once per merged packet.
+ * Everything else goes to netif_rx. Measured with scripts/bench under TCG
+ * (nfipsec-gcm128-nogro, 5 runs): forwarded TCP 17 % faster through the
+ * cells. Through them too, TCP to a local socket was 8 % slower, and
+ * 64-byte UDP, which merges nothing, up to 15 % slower, so those stay
+ * out. ethtool -K DEV gro off sends all to netif_rx.
+ */
+struct nfipsec_dev {
+	struct gro_cells gro;
+};
+
 static int nfipsec_dev_init(struct net_device *dev)
 {
+	struct nfipsec_dev *nd = netdev_priv(dev);
+	int err;
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	err = gro_cells_init(&nd->gro, dev);
+	if (err) {
+		free_percpu(dev->tstats);
+		return err;
+	}
+	return 0;
 }
 
+/*
+ * After the device was closed and a grace period passed (unregistering
+ * does both), so no receiver can still queue into a cell.
+ */
 static void nfipsec_dev_uninit(struct net_device *dev)
 {
+	struct nfipsec_dev *nd = netdev_priv(dev);
+
+	gro_cells_destroy(&nd->gro);
 	free_percpu(dev->tstats);
 }
 
@@ -130,6 +163,7 @@ static int nfipsec_link_newlink(struct net *src_net, struct net_device *dev,
 /* Links: the kind's ops, registered; ip link add/del work on them. */
 static struct rtnl_link_ops nfipsec_link_ops __read_mostly = {
 	.kind = "nfipsec",
+	.priv_size = sizeof(struct nfipsec_dev),
 	.setup = nfipsec_link_setup,
 	.validate = nfipsec_link_validate,
 	.newlink = nfipsec_link_newlink,
@@ -142,6 +176,7 @@ static struct rtnl_link_ops nfipsec_link_ops __read_mostly = {
  */
 static struct rtnl_link_ops nfipsec0_link_ops __read_mostly = {
 	.kind = "nfipsec",
+	.priv_size = sizeof(struct nfipsec_dev),
 	.setup = nfipsec_dev_setup,
 };
 
@@ -172,8 +207,8 @@ int nfipsec_dev_create(struct nfipsec_net *nn)
 	struct net_device *dev;
 	int err;
 
-	dev = alloc_netdev(0, "nfipsec0", NET_NAME_PREDICTABLE,
-			   nfipsec_dev_setup);
+	dev = alloc_netdev(sizeof(struct nfipsec_dev), "nfipsec0",
+			   NET_NAME_PREDICTABLE, nfipsec_dev_setup);
 	if (!dev)
 		return -ENOMEM;
 	dev_net_set(dev, nn->net);
@@ -226,22 +261,45 @@ void nfipsec_dev_unregister(void)
 	rtnl_link_unregister(&nfipsec_link_ops);
 }
 
-/*
- * Hand a decapsulated packet to the stack as received on @dev; the caller
- * says what its ip_summed is.
- */
-void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb)
+/* A TCP segment, not an IP fragment: at its network header, linear. */
+static bool nfipsec_dev_is_tcp(const struct sk_buff *skb)
 {
+	if (skb->protocol == htons(ETH_P_IP))
+		return skb_headlen(skb) >= sizeof(struct iphdr) &&
+		       ip_hdr(skb)->protocol == IPPROTO_TCP &&
+		       !ip_is_fragment(ip_hdr(skb));
+	return skb_headlen(skb) >= sizeof(struct ipv6hdr) &&
+	       ipv6_hdr(skb)->nexthdr == IPPROTO_TCP;
+}
+
+/*
+ * Hand a decapsulated packet, at its network header, to the stack as
+ * received on @dev; the caller says what its ip_summed is, and whether
+ * its destination is another host (@fwd). Under RCU, in any context (an
+ * asynchronous cipher may complete in a work item): the cells are per CPU
+ * and scheduled with bottom halves off.
+ */
+void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb, bool fwd)
+{
+	struct nfipsec_dev *nd = netdev_priv(dev);
 	unsigned int len = skb->len;
+	int res;
 
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb->mac_len = 0;
+	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
 	skb_reset_transport_header(skb);
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
-	if (netif_rx(skb) == NET_RX_SUCCESS)
+	local_bh_disable();
+	if (fwd && nfipsec_dev_is_tcp(skb))
+		res = gro_cells_receive(&nd->gro, skb);
+	else
+		res = netif_rx(skb);
+	if (res == NET_RX_SUCCESS)
 		dev_sw_netstats_rx_add(dev, len);
+	local_bh_enable();
 }

@@ -93,10 +93,8 @@ static bool inner_is_local(struct net *net, const struct nfipsec_pkt *pkt)
  * first, against the SAs removed, outermost first.
  */
 static int check_policy(struct nfipsec_net *nn, const struct nfipsec_xfrms *x,
-			const struct nfipsec_pkt *pkt)
+			const struct nfipsec_pkt *pkt, u8 dir)
 {
-	u8 dir = inner_is_local(nn->net, pkt) ? NFIPSEC_DIR_IN :
-						NFIPSEC_DIR_FWD;
 	struct nfipsec_policy *p;
 	int i;
 
@@ -422,8 +420,8 @@ static struct nfipsec_sa *next_sa(struct nfipsec_net *nn, struct sk_buff *skb,
 
 /*
  * The device a decapsulated packet of @x enters on, under RCU: the link of
- * the first SA of the bundle that names one (it must be there and up), or
- * nfipsec0. NULL: drop, for *reason, counted on *sa.
+ * the first SA of the bundle that names one, or nfipsec0; it must be there
+ * and up. NULL: drop, for *reason, counted on *sa.
  */
 static struct net_device *in_dev(struct nfipsec_net *nn,
 				 const struct nfipsec_xfrms *x,
@@ -436,8 +434,17 @@ static struct net_device *in_dev(struct nfipsec_net *nn,
 		if (x->sa[i]->ifindex)
 			break;
 	if (i == x->n) {
-		*reason = NFIPSEC_DROP_NOMEM;
-		return READ_ONCE(nn->dev);
+		dev = READ_ONCE(nn->dev);
+		if (!dev) {
+			*reason = NFIPSEC_DROP_NOMEM;
+			return NULL;
+		}
+		if (!netif_running(dev)) {
+			*reason = NFIPSEC_DROP_NO_LINK;
+			net_dbg_ratelimited("in: nfipsec0 is down\n");
+			return NULL;
+		}
+		return dev;
 	}
 	dev = nfipsec_link_get_rcu(nn->net, x->sa[i]->ifindex);
 	if (!dev) {
@@ -462,6 +469,7 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 	struct net_device *dev;
 	struct nfipsec_pkt pkt;
 	int reason, off, i;
+	bool local;
 	u8 proto;
 
 	x->len[x->n - 1] = skb->len;
@@ -495,7 +503,9 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 		if (x->sa[i]->has_sel && !nfipsec_sel_match(&x->sa[i]->sel, &pkt))
 			goto drop;
 	rcu_read_lock();
-	reason = check_policy(nn, x, &pkt);
+	local = inner_is_local(nn->net, &pkt);
+	reason = check_policy(nn, x, &pkt,
+			      local ? NFIPSEC_DIR_IN : NFIPSEC_DIR_FWD);
 	rcu_read_unlock();
 	if (reason)
 		goto drop;
@@ -531,7 +541,7 @@ void nfipsec_input_decapped(struct nfipsec_net *nn, struct nfipsec_xfrms *x,
 		if (i == x->n)
 			skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}
-	nfipsec_dev_rx(dev, skb);
+	nfipsec_dev_rx(dev, skb, !local);
 	rcu_read_unlock();
 	return;
 

@@ -328,7 +328,7 @@ int nfipsec_dev_create(struct nfipsec_net *nn);
 void nfipsec_dev_destroy(struct nfipsec_net *nn);
 int nfipsec_dev_register(void);
 void nfipsec_dev_unregister(void);
-void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb);
+void nfipsec_dev_rx(struct net_device *dev, struct sk_buff *skb, bool fwd);
 bool nfipsec_dev_is_ours(const struct net_device *dev);
 bool nfipsec_dev_is_link(const struct net_device *dev);
 struct net_device *nfipsec_link_get_rcu(struct net *net, int ifindex);

@@ -60,7 +60,8 @@
  *   kind "nfipsec" other than nfipsec0: the SA's decapsulated packets
  *   enter the stack on it instead of nfipsec0; 0: none; UPDATE cannot
  *   change it. Once the link is deleted or down, they are dropped as
- *   NFIPSEC_DROP_NO_LINK; the SA stays). Outbound, a link is a route
+ *   NFIPSEC_DROP_NO_LINK; the SA stays; so are those of SAs without a link
+ *   while nfipsec0 is down). Outbound, a link is a route
  *   target: the out policy protects what is routed into it, and what
  *   reaches the device unprotected is dropped as NFIPSEC_DROP_UNPROTECTED.
  *   UPDATE names the SA by SPI, PROTO, FAMILY and DST, and either
@@ -523,7 +524,7 @@ enum nfipsec_drop {
 	NFIPSEC_DROP_NATT_KEEPALIVE,	/* NAT keepalive (RFC 3948 2.3), not an error */
 	NFIPSEC_DROP_ENCAP_MISMATCH,	/* ESP in UDP or not, port, as SA says not */
 	NFIPSEC_DROP_UNPROTECTED,	/* routed into an nfipsec device, no protect */
-	NFIPSEC_DROP_NO_LINK,		/* the SA's link is gone or down */
+	NFIPSEC_DROP_NO_LINK,		/* its link (or nfipsec0) gone or down */
 	NFIPSEC_DROP_CONNTRACK,		/* conntrack refused to confirm the flow */
 	__NFIPSEC_DROP_MAX
 };

@@ -11,8 +11,10 @@
 #   10.1.0.2   10.0.0.1    10.0.0.2    10.2.0.2
 #   fd01::2    fd00::1     fd00::2     fd02::2
 #
-# g1 and g2 forward; h1 and h2 only have a default route. With the SAs
-# gone, a capture on the gateways' link shows no cleartext of the flow.
+# g1 and g2 forward; h1 and h2 only have a default route. g1 merges the
+# TCP segments it decrypts and forwards (GRO), unless told not to. With
+# the SAs gone, a capture on the gateways' link shows no cleartext of the
+# flow.
 . "$(dirname "$0")/esp-lib.inc"
 
 load_module || { fail load "insmod $NFIPSEC_KO"; finish; }
@@ -120,6 +122,32 @@ hosts() {
 check "g1 nfipsec, g2 XFRM: configure" pair nf xfrm
 hosts "nf-xfrm: IPv4 subnets" 10.1.0.2 10.2.0.2 0x4001
 hosts "nf-xfrm: IPv6 subnets" fd01::2 fd02::2 0x6001
+
+# GRO (kmod/dev.c): XFRM on g2 sends one ESP packet per segment; g1
+# merges the decrypted segments it forwards, so tcpdump on g1's nfipsec0
+# (which sees what the stack gets) has packets longer than its MTU of
+# 1500. With ethtool -K nfipsec0 gro off, none; the data arrives whole
+# either way.
+gro_case() {
+	local name=$1 a1=$2 want=$3 n_all n_big
+	cap_start g1 nfipsec0 || { fail "$name" "tcpdump"; return; }
+	tcp_transfer h2 h1 "$a1" 1048576 || { cap_stop; fail "$name" "tcp h2->h1"; return; }
+	cap_stop
+	n_all=$(cap_count tcp)
+	n_big=$(cap_count 'greater 1501')
+	if [ "$want" = merged ] && [ "$n_big" -ge 1 ]; then
+		ok "$name"
+	elif [ "$want" = single ] && [ "$n_big" = 0 ] && [ "$n_all" -ge 500 ]; then
+		ok "$name"
+	else
+		fail "$name" "$n_big of $n_all TCP packets on nfipsec0 above 1500 bytes"
+	fi
+}
+gro_case "nf-xfrm: forwarded IPv4 TCP is merged (GRO)" 10.1.0.2 merged
+gro_case "nf-xfrm: forwarded IPv6 TCP is merged (GRO)" fd01::2 merged
+check "nf-xfrm: gro off" nsx g1 ethtool -K nfipsec0 gro off
+gro_case "nf-xfrm: with GRO off, nothing is merged" 10.1.0.2 single
+check "nf-xfrm: gro on" nsx g1 ethtool -K nfipsec0 gro on
 
 # Cleartext into g1's protected subnet is not forwarded: g2 without
 # policies routes h2's ping in the clear, and g1 drops it (fwd policy).

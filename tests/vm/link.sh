@@ -14,7 +14,8 @@
 # 4. Routed into tun0 without a protect policy (none, or bypass): dropped,
 #    counted as "unprotected", nothing on the wire.
 # 5. The link down, then deleted under traffic: inbound packets of its SA
-#    are dropped as "no-link", the SA stays and lists the link as gone.
+#    are dropped as "no-link", the SA stays and lists the link as gone;
+#    so are those of an SA without a link while nfipsec0 is down.
 # 6. The netns deleted with a link, SAs and traffic; rmmod with links in
 #    two namespaces.
 #
@@ -185,6 +186,17 @@ check link-gone-sa-del nfctl nf sa del dst 10.0.0.1 proto esp spi 0x1002
 check link-sa-relink nfctl nf sa add $SA_IN link tun0
 ip -n nf route replace 10.2.0.1/32 dev tun0 src 10.1.0.1
 check link-relinked nsx xf ping -c2 -i0.2 -W2 10.1.0.1
+
+# --- 5b. nfipsec0 down: the same for SAs without a link --------------------
+check dev0-sa-del nfctl nf sa del dst 10.0.0.1 proto esp spi 0x1002
+check dev0-sa-add nfctl nf sa add $SA_IN
+check dev0-ping nsx xf ping -c2 -i0.2 -W2 10.1.0.1
+ip -n nf link set nfipsec0 down
+n3=$(drop_count nf no-link)
+nsx xf ping -c3 -i0.2 -W1 10.1.0.1 >/dev/null 2>&1
+check_eq dev0-down-no-link 3 $(($(drop_count nf no-link) - n3))
+ip -n nf link set nfipsec0 up
+check dev0-up-again nsx xf ping -c2 -i0.2 -W2 10.1.0.1
 say "t=$SECONDS"
 
 # --- 6. netns deletion and rmmod with links -------------------------------
